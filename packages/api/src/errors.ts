@@ -1,0 +1,40 @@
+/** The closed set of error codes of the HTTP API, each with its status (SPEC §6). */
+export const errorStatus = {
+  invalid_request: 400,
+  invalid_user: 400,
+  unauthorized: 401,
+  not_admitted: 403,
+  not_found: 404,
+  event_not_found: 404,
+  not_in_queue: 404,
+  already_issued: 409,
+  event_not_open: 409,
+  sold_out: 410,
+  payload_too_large: 413,
+  internal_error: 500,
+  service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+export type ErrorStatus = (typeof errorStatus)[ErrorCode];
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId?: string };
+}
+
+/** The only error type handlers throw; `onError` turns it into `{"error":{code,message}}`. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: ErrorStatus;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = errorStatus[code];
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(errorStatus, value);
+}

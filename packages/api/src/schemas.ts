@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+/** SPEC §2: 1–64 characters of [A-Za-z0-9_-]. */
+export const userIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** Event ids are MySQL auto-increment ids; anything else is refused before it reaches Redis. */
+export const eventIdSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,14}$/, "eventId must be a positive integer")
+  .transform(Number);
+
+export const eventParamSchema = z.object({ eventId: eventIdSchema });
+
+const isoDate = z
+  .string()
+  .datetime({ offset: true })
+  .transform((s) => new Date(s));
+
+export const createEventSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    stock: z.number().int().min(1).max(10_000_000),
+    startsAt: isoDate,
+    endsAt: isoDate,
+    rpmThreshold: z.number().int().min(0).max(100_000_000).optional(),
+    runningCapacity: z.number().int().min(1).max(1_000_000).default(1000),
+    admitPerTick: z.number().int().min(1).max(100_000).default(200),
+    admissionTtlSeconds: z.number().int().min(10).max(86_400).default(300),
+    idleTimeoutSeconds: z.number().int().min(15).max(3600).default(30),
+  })
+  .strict()
+  .refine((e) => e.endsAt.getTime() > e.startsAt.getTime(), {
+    message: "endsAt must be after startsAt",
+    path: ["endsAt"],
+  });
+
+export type CreateEventInput = z.output<typeof createEventSchema>;
+
+export const trafficSchema = z.object({ rpmThreshold: z.number().int().min(0).max(100_000_000) }).strict();

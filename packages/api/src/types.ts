@@ -1,0 +1,92 @@
+/** Response shapes of SPEC §6, shared by the servers and the tests. */
+export type EventStatus = "upcoming" | "open" | "sold_out" | "ended";
+
+export interface EventView {
+  id: number;
+  name: string;
+  stock: number;
+  remaining: number;
+  startsAt: string;
+  endsAt: string;
+  status: EventStatus;
+}
+
+export interface EventSettings {
+  rpmThreshold: number | null;
+  runningCapacity: number;
+  admitPerTick: number;
+  admissionTtlSeconds: number;
+  idleTimeoutSeconds: number;
+}
+
+export interface AdmittedBody {
+  status: "admitted";
+  token: string;
+  expiresAt: string;
+}
+
+export interface WaitingBody {
+  status: "waiting";
+  position: number;
+  waiting: number;
+  etaSeconds: number | null;
+  pollAfterMs: number;
+}
+
+export interface SoldOutBody {
+  status: "sold_out";
+}
+
+export type QueueStatusBody = AdmittedBody | WaitingBody | SoldOutBody;
+
+export interface IssuedBody {
+  status: "issued";
+  couponId: string;
+  remaining: number;
+}
+
+export interface CouponView {
+  eventId: number;
+  couponId: string;
+  state: "pending" | "persisted";
+  issuedAt: string;
+}
+
+export interface EventStats {
+  liveRpm: number;
+  rpmThreshold: number;
+  waiting: number;
+  running: number;
+  issued: number;
+  remaining: number;
+  persisted: number;
+  queued: number;
+  failed: number;
+}
+
+/** Job payload on the BullMQ issuance queue. */
+export interface IssuanceJob {
+  eventId: number;
+  userId: string;
+  couponId: string;
+  issuedAt: number;
+}
+
+export const ISSUANCE_QUEUE = "issuances";
+
+/** BullMQ refuses ':' in custom ids; event ids are digits, so `e<id>-<user>` is unambiguous. */
+export function issuanceJobId(eventId: number, userId: string): string {
+  return `e${eventId}-${userId}`;
+}
+
+/**
+ * Options of every issuance job, whoever enqueues it. Completed jobs are removed (MySQL is the
+ * record); failed ones stay visible. 25 attempts with the issuer's capped back-off span about ten
+ * minutes of MySQL being away; the reconciler retries jobs that fail even so.
+ */
+export const issuanceJobOptions = {
+  attempts: 25,
+  backoff: { type: "capped-exponential" },
+  removeOnComplete: true,
+  removeOnFail: false,
+} as const;

@@ -1,0 +1,5 @@
+export { createDb, type Database, type Db, ensureDatabase } from "./client";
+export { migrationsFolder, runMigrations } from "./migrate";
+export * from "./queries/events";
+export * from "./queries/issuances";
+export * from "./schema";

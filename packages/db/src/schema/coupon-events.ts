@@ -1,0 +1,26 @@
+import { sql } from "drizzle-orm";
+import { bigint, datetime, index, int, mysqlTable, varchar } from "drizzle-orm/mysql-core";
+
+/** One row per coupon drop: the record of truth that Redis's hot copy is warmed from. */
+export const couponEvents = mysqlTable(
+  "coupon_events",
+  {
+    id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
+    name: varchar("name", { length: 200 }).notNull(),
+    stock: int("stock", { unsigned: true }).notNull(),
+    startsAt: datetime("starts_at", { mode: "date", fsp: 3 }).notNull(),
+    endsAt: datetime("ends_at", { mode: "date", fsp: 3 }).notNull(),
+    rpmThreshold: int("rpm_threshold", { unsigned: true }),
+    runningCapacity: int("running_capacity", { unsigned: true }).notNull(),
+    admitPerTick: int("admit_per_tick", { unsigned: true }).notNull(),
+    admissionTtlSeconds: int("admission_ttl_seconds", { unsigned: true }).notNull(),
+    idleTimeoutSeconds: int("idle_timeout_seconds", { unsigned: true }).notNull(),
+    createdAt: datetime("created_at", { mode: "date", fsp: 3 })
+      .notNull()
+      .default(sql`CURRENT_TIMESTAMP(3)`),
+  },
+  (t) => [index("coupon_events_ends_at_idx").on(t.endsAt)],
+);
+
+export type CouponEvent = typeof couponEvents.$inferSelect;
+export type NewCouponEvent = typeof couponEvents.$inferInsert;

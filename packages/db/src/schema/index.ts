@@ -1,0 +1,2 @@
+export * from "./coupon-events";
+export * from "./coupon-issuances";

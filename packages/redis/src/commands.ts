@@ -1,0 +1,53 @@
+import type { Callback, Redis, Result } from "ioredis";
+import admit from "./lua/admit-5.lua";
+import enter from "./lua/enter-8.lua";
+import gateSync from "./lua/gate-sync-5.lua";
+import issue from "./lua/issue-4.lua";
+import lease from "./lua/lease-2.lua";
+import leave from "./lua/leave-3.lua";
+import release from "./lua/release-1.lua";
+import schedule from "./lua/schedule-6.lua";
+import status from "./lua/status-7.lua";
+import warm from "./lua/warm-2.lua";
+
+type Arg = string | number;
+type Reply = (string | number)[];
+
+/**
+ * The scripts, registered with `defineCommand` under version-suffixed names so that a deploy that
+ * changes a script never runs the old body cached by another instance (EVALSHA of the new text).
+ */
+const scripts = {
+  rgGateSyncV1: { lua: gateSync, numberOfKeys: 5 },
+  rgAdmitV1: { lua: admit, numberOfKeys: 5 },
+  rgEnterV1: { lua: enter, numberOfKeys: 8 },
+  rgStatusV1: { lua: status, numberOfKeys: 7 },
+  rgLeaveV1: { lua: leave, numberOfKeys: 3 },
+  rgScheduleV1: { lua: schedule, numberOfKeys: 6 },
+  rgIssueV1: { lua: issue, numberOfKeys: 4 },
+  rgWarmV1: { lua: warm, numberOfKeys: 2 },
+  rgLeaseV1: { lua: lease, numberOfKeys: 2 },
+  rgReleaseV1: { lua: release, numberOfKeys: 1 },
+} as const;
+
+export function defineCommands(redis: Redis): Redis {
+  for (const [name, definition] of Object.entries(scripts)) {
+    if (!(name in redis)) redis.defineCommand(name, definition);
+  }
+  return redis;
+}
+
+declare module "ioredis" {
+  interface RedisCommander<Context> {
+    rgGateSyncV1(...args: [...keys: string[], nowSec: Arg, delta: Arg, nowMs: Arg]): Result<number[], Context>;
+    rgAdmitV1(...args: [...keys: string[], userId: string, now: Arg]): Result<Reply, Context>;
+    rgEnterV1(...args: [...keys: string[], userId: string, now: Arg]): Result<Reply, Context>;
+    rgStatusV1(...args: [...keys: string[], userId: string, now: Arg]): Result<Reply, Context>;
+    rgLeaveV1(waiting: string, running: string, seen: string, userId: string): Result<number, Context>;
+    rgScheduleV1(...args: [...keys: string[], now: Arg, fence: Arg]): Result<number[], Context>;
+    rgIssueV1(...args: [...keys: string[], userId: string, now: Arg, couponId: string]): Result<Reply, Context>;
+    rgWarmV1(meta: string, remaining: string, stock: Arg, ...fields: Arg[]): Result<number, Context>;
+    rgLeaseV1(lease: string, fence: string, holder: string, ttlMs: Arg, callback?: Callback<number>): Result<number, Context>;
+    rgReleaseV1(lease: string, holder: string): Result<number, Context>;
+  }
+}

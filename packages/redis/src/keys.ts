@@ -1,0 +1,54 @@
+/**
+ * Every Redis key rushgate uses. All keys of one event share the hash tag `{ev:<id>}` so that one
+ * event's scripts run on one Redis Cluster slot; the scheduler lease and its fence share `{sched}`.
+ * `prefix` (REDIS_PREFIX, default "rg") lets several deployments or test runs share one Redis.
+ */
+export interface EventKeys {
+  meta: string;
+  remaining: string;
+  issued: string;
+  waiting: string;
+  running: string;
+  seen: string;
+  seq: string;
+  sched: string;
+  rpm: string;
+}
+
+export interface Keys {
+  prefix: string;
+  /** BullMQ prefix: hash-tagged so that a queue's keys live on one cluster slot. */
+  bullPrefix: string;
+  /** Global default RPM threshold (string). */
+  threshold: string;
+  /** Sorted set: eventId -> endsAt (ms); the events the scheduler and reconciler look after. */
+  events: string;
+  schedulerLease: string;
+  schedulerFence: string;
+  event(eventId: number): EventKeys;
+}
+
+export function createKeys(prefix = "rg"): Keys {
+  return {
+    prefix,
+    bullPrefix: `{${prefix}:bull}`,
+    threshold: `${prefix}:threshold`,
+    events: `${prefix}:events`,
+    schedulerLease: `${prefix}:{sched}:lease`,
+    schedulerFence: `${prefix}:{sched}:fence`,
+    event(eventId) {
+      const t = `${prefix}:{ev:${eventId}}`;
+      return {
+        meta: `${t}:meta`,
+        remaining: `${t}:remaining`,
+        issued: `${t}:issued`,
+        waiting: `${t}:waiting`,
+        running: `${t}:running`,
+        seen: `${t}:seen`,
+        seq: `${t}:seq`,
+        sched: `${t}:sched`,
+        rpm: `${t}:rpm`,
+      };
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import type { ChainableCommander, Redis } from "ioredis";
+import type { EventKeys } from "./keys";
+
+/** Typed calls of the Lua scripts: key order and reply parsing live here and nowhere else. */
+
+export type QueueReply =
+  | { kind: "waiting"; position: number; waiting: number; rate: number }
+  | { kind: "admitted" | "issued"; expiresAt: number }
+  | { kind: "queue" | "sold_out" | "not_open" | "not_found" | "not_in_queue" };
+
+function parseQueueReply(reply: (string | number)[]): QueueReply {
+  const kind = String(reply[0]);
+  switch (kind) {
+    case "waiting":
+      return { kind, position: Number(reply[1]), waiting: Number(reply[2]), rate: Number(reply[3]) };
+    case "admitted":
+    case "issued":
+      return { kind, expiresAt: Number(reply[1]) };
+    case "queue":
+    case "sold_out":
+    case "not_open":
+    case "not_found":
+    case "not_in_queue":
+      return { kind };
+    default:
+      throw new Error(`unexpected script reply ${kind}`);
+  }
+}
+
+export async function admit(redis: Redis, k: EventKeys, userId: string, now: number): Promise<QueueReply> {
+  const reply = await redis.rgAdmitV1(k.meta, k.remaining, k.issued, k.waiting, k.running, userId, now);
+  return parseQueueReply(reply);
+}
+
+export async function enter(redis: Redis, k: EventKeys, userId: string, now: number): Promise<QueueReply> {
+  const reply = await redis.rgEnterV1(
+    k.meta,
+    k.remaining,
+    k.issued,
+    k.waiting,
+    k.running,
+    k.seen,
+    k.seq,
+    k.sched,
+    userId,
+    now,
+  );
+  return parseQueueReply(reply);
+}
+
+export async function status(redis: Redis, k: EventKeys, userId: string, now: number): Promise<QueueReply> {
+  const reply = await redis.rgStatusV1(
+    k.meta,
+    k.remaining,
+    k.issued,
+    k.waiting,
+    k.running,
+    k.seen,
+    k.sched,
+    userId,
+    now,
+  );
+  return parseQueueReply(reply);
+}
+
+export async function leave(redis: Redis, k: EventKeys, userId: string): Promise<number> {
+  return redis.rgLeaveV1(k.waiting, k.running, k.seen, userId);
+}
+
+export type IssueReply =
+  | { kind: "issued"; remaining: number }
+  | { kind: "already_issued" | "sold_out" | "not_admitted" | "not_open" | "not_found" };
+
+export async function issue(
+  redis: Redis,
+  k: EventKeys,
+  args: { userId: string; now: number; couponId: string },
+): Promise<IssueReply> {
+  const reply = await redis.rgIssueV1(k.meta, k.remaining, k.issued, k.running, args.userId, args.now, args.couponId);
+  const kind = String(reply[0]);
+  if (kind === "issued") return { kind, remaining: Number(reply[1]) };
+  if (["already_issued", "sold_out", "not_admitted", "not_open", "not_found"].includes(kind)) {
+    return { kind } as IssueReply;
+  }
+  throw new Error(`unexpected issue reply ${kind}`);
+}
+
+/** The value stored per user in the issued hash. */
+export function parseIssued(value: string): { couponId: string; issuedAt: number } {
+  const bar = value.lastIndexOf("|");
+  return { couponId: value.slice(0, bar), issuedAt: Number(value.slice(bar + 1)) };
+}
+
+export interface GateSnapshot {
+  found: boolean;
+  liveRpm: number;
+  waiting: number;
+  running: number;
+  /** null: the global threshold applies. */
+  rpmThreshold: number | null;
+  runningCapacity: number;
+  startsAt: number;
+  endsAt: number;
+  remaining: number;
+}
+
+/** Appends one event's flush to a pipeline (the router sends all events in one round trip). */
+export function queueGateSync(p: ChainableCommander, k: EventKeys, delta: number, now: number): ChainableCommander {
+  return p.rgGateSyncV1(k.rpm, k.waiting, k.running, k.meta, k.remaining, Math.floor(now / 1000), delta, now);
+}
+
+export function parseGateSync(reply: number[]): GateSnapshot {
+  const [found, liveRpm, waiting, running, threshold, capacity, startsAt, endsAt, remaining] = reply;
+  return {
+    found: found === 1,
+    liveRpm: liveRpm ?? 0,
+    waiting: waiting ?? 0,
+    running: running ?? 0,
+    rpmThreshold: threshold === undefined || threshold < 0 ? null : threshold,
+    runningCapacity: capacity ?? 0,
+    startsAt: startsAt ?? 0,
+    endsAt: endsAt ?? 0,
+    remaining: remaining ?? 0,
+  };
+}
+
+export function queueSchedule(p: ChainableCommander, k: EventKeys, now: number, fence: number): ChainableCommander {
+  return p.rgScheduleV1(k.meta, k.remaining, k.waiting, k.running, k.seen, k.sched, now, fence);
+}
+
+export interface TickResult {
+  fenced: boolean;
+  moved: number;
+  expired: number;
+  evicted: number;
+}
+
+export function parseSchedule(reply: number[]): TickResult {
+  if (reply[0] === -1) return { fenced: true, moved: 0, expired: 0, evicted: 0 };
+  return { fenced: false, moved: reply[0] ?? 0, expired: reply[1] ?? 0, evicted: reply[2] ?? 0 };
+}
+
+export interface EventMeta {
+  name: string;
+  stock: number;
+  startsAt: number;
+  endsAt: number;
+  rpmThreshold: number | null;
+  runningCapacity: number;
+  admitPerTick: number;
+  admissionTtlSeconds: number;
+  idleTimeoutSeconds: number;
+}
+
+export function metaToFields(meta: EventMeta): (string | number)[] {
+  return [
+    "name",
+    meta.name,
+    "stock",
+    meta.stock,
+    "startsAt",
+    meta.startsAt,
+    "endsAt",
+    meta.endsAt,
+    "rpmThreshold",
+    meta.rpmThreshold ?? "",
+    "runningCapacity",
+    meta.runningCapacity,
+    "admitPerTick",
+    meta.admitPerTick,
+    "admissionTtlSeconds",
+    meta.admissionTtlSeconds,
+    "idleTimeoutSeconds",
+    meta.idleTimeoutSeconds,
+  ];
+}
+
+export function parseMeta(hash: Record<string, string>): EventMeta | null {
+  if (hash.startsAt === undefined) return null;
+  return {
+    name: hash.name ?? "",
+    stock: Number(hash.stock),
+    startsAt: Number(hash.startsAt),
+    endsAt: Number(hash.endsAt),
+    rpmThreshold: hash.rpmThreshold ? Number(hash.rpmThreshold) : null,
+    runningCapacity: Number(hash.runningCapacity),
+    admitPerTick: Number(hash.admitPerTick),
+    admissionTtlSeconds: Number(hash.admissionTtlSeconds),
+    idleTimeoutSeconds: Number(hash.idleTimeoutSeconds),
+  };
+}
+
+/** Writes metadata and stock unless the event is warm already (see warm-2.lua). */
+export async function warm(redis: Redis, k: EventKeys, meta: EventMeta, remaining: number): Promise<boolean> {
+  return (await redis.rgWarmV1(k.meta, k.remaining, remaining, ...metaToFields(meta))) === 1;
+}

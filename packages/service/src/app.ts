@@ -1,0 +1,61 @@
+import type { Logger } from "@rushgate/logger";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import type { AppEnv } from "./context";
+import { errorResponse, handleError } from "./errors";
+import type { Metrics } from "./metrics";
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export interface BaseAppOptions {
+  logger: Logger;
+  metrics: Metrics;
+  /** Throws when a dependency (Redis, MySQL) is unreachable. */
+  ready: () => Promise<void>;
+}
+
+/**
+ * The shell every server's app is built on: request id, per-request logger, latency metrics,
+ * the 16 KiB body limit, JSON errors, and /healthz, /readyz, /metrics.
+ */
+export function createBaseApp(options: BaseAppOptions): Hono<AppEnv> {
+  const { logger, metrics } = options;
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId({ limitLength: 64 }));
+  app.use(async function observe(c, next) {
+    c.set("log", logger.child({ requestId: c.get("requestId") }));
+    const started = performance.now();
+    await next();
+    metrics.httpDuration.observe(
+      { method: c.req.method, route: c.req.routePath, status: String(c.res.status) },
+      (performance.now() - started) / 1000,
+    );
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, "payload_too_large", "request body is larger than 16 KiB"),
+    }),
+  );
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", async (c) => {
+    try {
+      await options.ready();
+      return c.json({ status: "ready" });
+    } catch (err) {
+      c.get("log").warn({ err }, "not ready");
+      return errorResponse(c, "service_unavailable", "a dependency is unreachable");
+    }
+  });
+  app.get("/metrics", async (c) => {
+    c.header("content-type", metrics.registry.contentType);
+    return c.body(await metrics.registry.metrics());
+  });
+
+  app.notFound((c) => errorResponse(c, "not_found", `no route for ${c.req.method} ${c.req.path}`));
+  app.onError(handleError);
+  return app;
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+/** Pieces every server's env schema is built from (SPEC §7: working defaults, validated at start). */
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+
+export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const commonEnv = {
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  REDIS_URL: z
+    .string()
+    .url()
+    .refine((u) => /^rediss?:/.test(u), "must be a redis:// or rediss:// URL")
+    .default("redis://127.0.0.1:6379"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, "1-32 characters of [A-Za-z0-9_-]")
+    .default("rg"),
+};
+
+export const databaseUrl = z
+  .string()
+  .url()
+  .refine((u) => /^mysql:/.test(u), "must be a mysql:// URL")
+  .default("mysql://root@127.0.0.1:3306/rushgate");
+
+const DEV_ADMIN_TOKEN = "dev-admin-token";
+const DEV_ADMISSION_SECRET = "dev-admission-secret-not-for-production";
+
+export const adminToken = z.string().min(8, "must be at least 8 characters").default(DEV_ADMIN_TOKEN);
+export const admissionSecret = z.string().min(16, "must be at least 16 characters").default(DEV_ADMISSION_SECRET);
+
+/**
+ * Parses `source` (process.env by default) or throws one error naming every bad variable. In
+ * production the development secrets are refused: a default admin token is an open door.
+ */
+export function parseEnv<S extends z.ZodRawShape>(shape: S, source: NodeJS.ProcessEnv = process.env) {
+  const result = z.object(shape).safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = result.data as z.infer<z.ZodObject<S>>;
+  const values = env as Record<string, unknown>;
+  if (values.NODE_ENV === "production") {
+    const weak = (["ADMIN_TOKEN", "ADMISSION_SECRET"] as const).filter(
+      (name) =>
+        name in values && (source[name] === undefined || String(values[name]).length < 32),
+    );
+    if (weak.length > 0) {
+      throw new Error(
+        `invalid configuration:\n${weak.map((n) => `  ${n}: must be set to at least 32 characters in production`).join("\n")}`,
+      );
+    }
+  }
+  return env;
+}

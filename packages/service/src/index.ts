@@ -1,0 +1,8 @@
+export { createBaseApp, MAX_BODY_BYTES } from "./app";
+export { requireAdmin } from "./auth";
+export type { AppEnv } from "./context";
+export * from "./env";
+export { errorResponse, handleError } from "./errors";
+export { counter, createMetrics, type Metrics } from "./metrics";
+export { listen, type RunningServer, runMain } from "./serve";
+export { requireUser, validate } from "./validate";

@@ -1,0 +1,5 @@
+import { prepareDatabase } from "./database";
+
+export default async function setup(): Promise<void> {
+  await prepareDatabase();
+}

@@ -1,0 +1,96 @@
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { createKeys, createRedis, type Keys } from "@rushgate/redis";
+import type { Redis } from "ioredis";
+import { TEST_REDIS_URL, uniquePrefix } from "./env";
+
+export interface RedisFixture {
+  redis: Redis;
+  keys: Keys;
+  prefix: string;
+  /** Deletes every key of this prefix (BullMQ's included) and disconnects. */
+  cleanup(): Promise<void>;
+}
+
+export async function useRedis(url = TEST_REDIS_URL): Promise<RedisFixture> {
+  const prefix = uniquePrefix();
+  const redis = createRedis(url, { name: `test-${prefix}` });
+  const keys = createKeys(prefix);
+  return {
+    redis,
+    keys,
+    prefix,
+    async cleanup() {
+      for (const pattern of [`${prefix}:*`, `{${prefix}:*`]) {
+        let cursor = "0";
+        do {
+          const [next, found] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+          cursor = next;
+          if (found.length > 0) await redis.unlink(...found);
+        } while (cursor !== "0");
+      }
+      redis.disconnect();
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/**
+ * A private redis-server on a free port, for tests that read server-wide statistics (INFO
+ * commandstats) and must not count other tests' commands.
+ */
+export async function startScratchRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const probe = createRedis(url, { name: "probe" });
+  for (let i = 0; ; i++) {
+    try {
+      await probe.ping();
+      break;
+    } catch (err) {
+      if (i > 50) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  probe.disconnect();
+  return {
+    url,
+    async stop() {
+      child.kill("SIGKILL");
+    },
+  };
+}
+
+/** Total calls per command from INFO commandstats, e.g. { evalsha: 10, get: 3 }. */
+export async function commandCalls(redis: Redis): Promise<Record<string, number>> {
+  const info = await redis.info("commandstats");
+  const calls: Record<string, number> = {};
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[match[1] as string] = Number(match[2]);
+  return calls;
+}
+
+/** Commands run between two commandstats readings, without the INFO calls that read them. */
+export function callDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const delta: Record<string, number> = {};
+  for (const [cmd, n] of Object.entries(after)) {
+    const d = n - (before[cmd] ?? 0);
+    if (d > 0 && cmd !== "info") delta[cmd] = d;
+  }
+  return delta;
+}
+
+export function sum(values: Record<string, number>): number {
+  return Object.values(values).reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,42 @@
+import type { Database, Db } from "@rushgate/db";
+import type { Logger } from "@rushgate/logger";
+import type { Keys } from "@rushgate/redis";
+import { type AppEnv, createBaseApp, type Metrics } from "@rushgate/service";
+import type { Queue } from "bullmq";
+import { sql } from "drizzle-orm";
+import type { Hono } from "hono";
+import type { Redis } from "ioredis";
+import type { Counter } from "prom-client";
+import type { CouponEnv } from "./env";
+import type { EventCache } from "./events";
+import { registerAdminEvents } from "./routes/admin-events";
+import { registerEvents } from "./routes/events";
+import { registerIssue } from "./routes/issue";
+import { registerMe } from "./routes/me";
+
+export interface CouponDeps {
+  env: CouponEnv;
+  redis: Redis;
+  keys: Keys;
+  db: Db;
+  database: Database;
+  queue: Queue;
+  events: EventCache;
+  logger: Logger;
+  metrics: Metrics & { issues: Counter<"outcome"> };
+}
+
+export function createApp(deps: CouponDeps): Hono<AppEnv> {
+  const app = createBaseApp({
+    logger: deps.logger,
+    metrics: deps.metrics,
+    ready: async () => {
+      await Promise.all([deps.redis.ping(), deps.db.execute(sql`SELECT 1`)]);
+    },
+  });
+  registerIssue(app, deps);
+  registerEvents(app, deps);
+  registerMe(app, deps);
+  registerAdminEvents(app, deps);
+  return app;
+}

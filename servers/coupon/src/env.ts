@@ -1,0 +1,17 @@
+import { adminToken, admissionSecret, commonEnv, databaseUrl, parseEnv, port } from "@rushgate/service";
+import { z } from "zod";
+
+const shape = {
+  ...commonEnv,
+  PORT: port(8082),
+  DATABASE_URL: databaseUrl,
+  ADMIN_TOKEN: adminToken,
+  ADMISSION_SECRET: admissionSecret,
+  DEFAULT_RPM_THRESHOLD: z.coerce.number().int().min(0).default(6000),
+};
+
+export type CouponEnv = ReturnType<typeof parseCouponEnv>;
+
+export function parseCouponEnv(source: NodeJS.ProcessEnv = process.env) {
+  return parseEnv(shape, source);
+}

@@ -1,0 +1,63 @@
+import { ApiError, createEventSchema, eventParamSchema, issuanceJobId } from "@rushgate/api";
+import { countIssuances, insertEvent } from "@rushgate/db";
+import { parseGateSync, queueGateSync } from "@rushgate/redis";
+import { type AppEnv, requireAdmin, validate } from "@rushgate/service";
+import type { Hono } from "hono";
+import type { CouponDeps } from "../app";
+import { eventView, metaFromRow, warmEvent } from "../events";
+
+/** POST /admin/api/events and GET /admin/api/events/:eventId/stats (SPEC §6). */
+export function registerAdminEvents(app: Hono<AppEnv>, deps: CouponDeps) {
+  const admin = requireAdmin(deps.env.ADMIN_TOKEN);
+
+  app.post("/admin/api/events", admin, validate("json", createEventSchema), async (c) => {
+    const input = c.req.valid("json");
+    const row = await insertEvent(deps.db, { ...input, rpmThreshold: input.rpmThreshold ?? null });
+    await warmEvent(deps, row.id);
+    c.get("log").info({ eventId: row.id, stock: row.stock }, "event created");
+    const meta = metaFromRow(row);
+    return c.json(
+      {
+        ...eventView(row.id, meta, row.stock),
+        rpmThreshold: row.rpmThreshold,
+        runningCapacity: row.runningCapacity,
+        admitPerTick: row.admitPerTick,
+        admissionTtlSeconds: row.admissionTtlSeconds,
+        idleTimeoutSeconds: row.idleTimeoutSeconds,
+      },
+      201,
+    );
+  });
+
+  app.get("/admin/api/events/:eventId/stats", admin, validate("param", eventParamSchema), async (c) => {
+    const { eventId } = c.req.valid("param");
+    const cached = await deps.events.get(eventId);
+    if (!cached) throw new ApiError("event_not_found", `event ${eventId} does not exist`);
+    const k = deps.keys.event(eventId);
+    const now = Date.now();
+    const p = deps.redis
+      .pipeline()
+      .get(deps.keys.threshold)
+      .zcard(k.waiting)
+      .zcount(k.running, `(${now}`, "+inf")
+      .hlen(k.issued)
+      .get(k.remaining);
+    queueGateSync(p, k, 0, now);
+    const [threshold, waiting, running, issued, remaining, gate] = ((await p.exec()) ?? []).map(([, v]) => v);
+    const persisted = await countIssuances(deps.db, { eventId });
+    const failedJobs = await deps.queue.getFailed(0, 9_999);
+    const prefix = issuanceJobId(eventId, "");
+    const failed = failedJobs.filter((j) => j?.id?.startsWith(prefix)).length;
+    return c.json({
+      liveRpm: parseGateSync(gate as number[]).liveRpm,
+      rpmThreshold: cached.meta.rpmThreshold ?? (threshold == null ? deps.env.DEFAULT_RPM_THRESHOLD : Number(threshold)),
+      waiting: Number(waiting),
+      running: Number(running),
+      issued: Number(issued),
+      remaining: Number(remaining),
+      persisted,
+      queued: Math.max(0, Number(issued) - persisted - failed),
+      failed,
+    });
+  });
+}

@@ -1,0 +1,20 @@
+import { commonEnv, databaseUrl, parseEnv, port, positiveInt } from "@rushgate/service";
+
+const shape = {
+  ...commonEnv,
+  PORT: port(8083),
+  DATABASE_URL: databaseUrl,
+  /** Jobs held at once; they are written to MySQL in multi-row batches. */
+  ISSUER_CONCURRENCY: positiveInt(500),
+  ISSUER_BATCH_SIZE: positiveInt(500),
+  ISSUER_BATCH_WAIT_MS: positiveInt(5),
+  RECONCILE_INTERVAL_MS: positiveInt(30_000),
+  /** Issuances younger than this are left alone: their enqueue may still be in flight. */
+  RECONCILE_MIN_AGE_MS: positiveInt(10_000),
+};
+
+export type IssuerEnv = ReturnType<typeof parseIssuerEnv>;
+
+export function parseIssuerEnv(source: NodeJS.ProcessEnv = process.env) {
+  return parseEnv(shape, source);
+}

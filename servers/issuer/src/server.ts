@@ -1,0 +1,68 @@
+import { ISSUANCE_QUEUE, issuanceJobOptions } from "@rushgate/api";
+import { createDb } from "@rushgate/db";
+import { createLogger } from "@rushgate/logger";
+import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
+import { counter, createMetrics, listen, type RunningServer } from "@rushgate/service";
+import { Queue } from "bullmq";
+import { Histogram } from "prom-client";
+import { createApp } from "./app";
+import { type IssuerEnv, parseIssuerEnv } from "./env";
+import { startReconciler } from "./reconciler";
+import { createIssuerWorker } from "./worker";
+
+export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
+  const logger = createLogger({ service: "issuer", level: env.LOG_LEVEL });
+  const redis = createRedis(env.REDIS_URL, { name: "rushgate-issuer", blocking: true });
+  const keys = createKeys(env.REDIS_PREFIX);
+  const database = createDb(env.DATABASE_URL, { connectionLimit: 8 });
+  const metrics = createMetrics("issuer");
+  const queue = new Queue(ISSUANCE_QUEUE, {
+    connection: redis,
+    prefix: keys.bullPrefix,
+    defaultJobOptions: issuanceJobOptions,
+  });
+  const worker = createIssuerWorker({
+    redis,
+    bullPrefix: keys.bullPrefix,
+    db: database.db,
+    concurrency: env.ISSUER_CONCURRENCY,
+    batchSize: env.ISSUER_BATCH_SIZE,
+    batchWaitMs: env.ISSUER_BATCH_WAIT_MS,
+    log: logger.child({ component: "worker" }),
+    metrics: {
+      persisted: counter(metrics, "rushgate_issuances_persisted_total", "Issuances written to MySQL"),
+      batchSize: new Histogram({
+        name: "rushgate_issuer_batch_size",
+        help: "Rows per multi-row insert",
+        buckets: [1, 5, 10, 50, 100, 250, 500, 1000],
+        registers: [metrics.registry],
+      }),
+    },
+  });
+  const reconciler = startReconciler({
+    redis,
+    keys,
+    db: database.db,
+    queue,
+    log: logger.child({ component: "reconciler" }),
+    minAgeMs: env.RECONCILE_MIN_AGE_MS,
+    intervalMs: env.RECONCILE_INTERVAL_MS,
+  });
+  worker.start();
+  const app = createApp({ redis, db: database.db, logger, metrics });
+  return listen({
+    app,
+    port: env.PORT,
+    host: env.HOST,
+    logger,
+    onClose: async () => {
+      await reconciler.stop();
+      await worker.stop();
+      await queue.close();
+      await closeRedis(redis);
+      await database.close();
+    },
+  });
+}
+
+export { parseIssuerEnv };

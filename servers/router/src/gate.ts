@@ -1,0 +1,164 @@
+import type { Logger } from "@rushgate/logger";
+import { type GateSnapshot, type Keys, parseGateSync, queueGateSync } from "@rushgate/redis";
+import type { Redis } from "ioredis";
+
+export type GateDecision = "direct" | "queue" | "sold_out" | "not_open";
+
+interface Tracked {
+  snapshot: GateSnapshot;
+  /** Entries counted here since the last successful flush. */
+  pending: number;
+  lastUsed: number;
+}
+
+export interface GateOptions {
+  redis: Redis;
+  keys: Keys;
+  syncMs: number;
+  defaultThreshold: number;
+  log: Logger;
+  /** Asks the coupon server to warm an event missing from Redis; true when it exists. */
+  warm: (eventId: number) => Promise<boolean>;
+}
+
+const FORGET_AFTER_MS = 10 * 60_000;
+const NEGATIVE_TTL_MS = 2_000;
+
+/**
+ * The router's gate (SPEC §3). Entry requests are counted in memory; every `syncMs` one pipeline
+ * adds the counts to Redis and reads back, per event, the global live RPM, queue sizes and
+ * settings, plus the global threshold. Deciding costs no Redis call; only the first request for
+ * an event this instance has never seen waits for one sync of that event.
+ */
+export function createGate(options: GateOptions) {
+  const { redis, keys, log } = options;
+  const tracked = new Map<number, Tracked>();
+  const missing = new Map<number, number>();
+  let threshold = options.defaultThreshold;
+  let timer: NodeJS.Timeout | undefined;
+  let inflight: Promise<void> | undefined;
+
+  async function sync(only?: number): Promise<void> {
+    const now = Date.now();
+    const ids = only === undefined ? [...tracked.keys()] : [only];
+    const deltas = ids.map((id) => tracked.get(id)?.pending ?? 0);
+    for (const id of ids) {
+      const t = tracked.get(id);
+      if (t) t.pending = 0;
+    }
+    const p = redis.pipeline().get(keys.threshold);
+    ids.forEach((id, i) => queueGateSync(p, keys.event(id), deltas[i] ?? 0, now));
+    try {
+      const results = (await p.exec()) ?? [];
+      const [thresholdErr, thresholdValue] = results[0] ?? [];
+      if (!thresholdErr) threshold = thresholdValue == null ? options.defaultThreshold : Number(thresholdValue);
+      ids.forEach((id, i) => {
+        const [err, reply] = results[i + 1] ?? [];
+        if (err) throw err;
+        const snapshot = parseGateSync(reply as number[]);
+        const t = tracked.get(id);
+        if (t) t.snapshot = snapshot;
+        else tracked.set(id, { snapshot, pending: 0, lastUsed: now });
+      });
+    } catch (err) {
+      // Nothing counted is lost: the deltas go back and ride on the next flush.
+      ids.forEach((id, i) => {
+        const t = tracked.get(id);
+        if (t) t.pending += deltas[i] ?? 0;
+      });
+      throw err;
+    }
+    for (const [id, t] of tracked) if (now - t.lastUsed > FORGET_AFTER_MS && t.pending === 0) tracked.delete(id);
+  }
+
+  function loop() {
+    inflight = sync()
+      .catch((err) => log.warn({ err }, "gate sync failed"))
+      .finally(() => {
+        inflight = undefined;
+        if (timer) timer = setTimeout(loop, options.syncMs);
+      });
+  }
+
+  /** The snapshot of an event, syncing it once if this instance has not seen it; null = no such event. */
+  async function lookup(eventId: number): Promise<GateSnapshot | null> {
+    const known = tracked.get(eventId);
+    if (known?.snapshot.found) {
+      known.lastUsed = Date.now();
+      return known.snapshot;
+    }
+    const missingUntil = missing.get(eventId);
+    if (missingUntil !== undefined && missingUntil > Date.now()) return null;
+    await sync(eventId);
+    let snapshot = tracked.get(eventId)?.snapshot;
+    if (!snapshot?.found && (await options.warm(eventId))) {
+      await sync(eventId);
+      snapshot = tracked.get(eventId)?.snapshot;
+    }
+    if (!snapshot?.found) {
+      tracked.delete(eventId);
+      if (missing.size > 10_000) missing.clear();
+      missing.set(eventId, Date.now() + NEGATIVE_TTL_MS);
+      return null;
+    }
+    return snapshot;
+  }
+
+  function thresholdOf(snapshot: GateSnapshot): number {
+    return snapshot.rpmThreshold ?? threshold;
+  }
+
+  /** Live RPM as this instance knows it: the global figure plus what it has not flushed yet. */
+  function liveRpm(eventId: number): number {
+    const t = tracked.get(eventId);
+    return t ? t.snapshot.liveRpm + t.pending : 0;
+  }
+
+  /** SPEC §3 step 3, from the snapshot; the admit script re-checks the queue and the room. */
+  function decide(eventId: number, now = Date.now()): GateDecision {
+    const t = tracked.get(eventId);
+    if (!t) return "queue";
+    const s = t.snapshot;
+    if (s.remaining <= 0) return "sold_out";
+    if (now >= s.endsAt) return "not_open";
+    if (now < s.startsAt) return "queue";
+    if (liveRpm(eventId) >= thresholdOf(s)) return "queue";
+    if (s.waiting > 0 || s.running >= s.runningCapacity) return "queue";
+    return "direct";
+  }
+
+  function count(eventId: number): void {
+    const t = tracked.get(eventId);
+    if (t) t.pending += 1;
+  }
+
+  /** A direct admission took a slot: reflect it before the next sync so a burst cannot overfill. */
+  function tookSlot(eventId: number): void {
+    const t = tracked.get(eventId);
+    if (t) t.snapshot.running += 1;
+  }
+
+  return {
+    lookup,
+    decide,
+    count,
+    tookSlot,
+    liveRpm,
+    globalThreshold: () => threshold,
+    setGlobalThreshold(value: number) {
+      threshold = value;
+    },
+    start() {
+      timer = setTimeout(loop, options.syncMs);
+    },
+    /** Stops the loop and flushes what was counted since the last sync. */
+    async stop() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await inflight;
+      await sync().catch((err) => log.warn({ err }, "final gate flush failed"));
+    },
+  };
+}
+
+export type Gate = ReturnType<typeof createGate>;

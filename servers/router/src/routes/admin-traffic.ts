@@ -1,0 +1,36 @@
+import { trafficSchema } from "@rushgate/api";
+import { parseGateSync, queueGateSync } from "@rushgate/redis";
+import { type AppEnv, requireAdmin, validate } from "@rushgate/service";
+import type { Hono } from "hono";
+import type { RouterDeps } from "../app";
+
+/** GET/PUT /admin/api/traffic — the global RPM threshold and live RPM per active event. */
+export function registerAdminTraffic(app: Hono<AppEnv>, deps: RouterDeps) {
+  const admin = requireAdmin(deps.env.ADMIN_TOKEN);
+
+  app.get("/admin/api/traffic", admin, async (c) => {
+    const now = Date.now();
+    const ids = (await deps.redis.zrangebyscore(deps.keys.events, now, "+inf")).map(Number);
+    const p = deps.redis.pipeline().get(deps.keys.threshold);
+    for (const id of ids) queueGateSync(p, deps.keys.event(id), 0, now);
+    const results = (await p.exec()) ?? [];
+    const [, threshold] = results[0] ?? [];
+    const liveRpm: Record<string, number> = {};
+    ids.forEach((id, i) => {
+      const [err, reply] = results[i + 1] ?? [];
+      if (!err) liveRpm[String(id)] = parseGateSync(reply as number[]).liveRpm + 0;
+    });
+    return c.json({
+      rpmThreshold: threshold == null ? deps.env.DEFAULT_RPM_THRESHOLD : Number(threshold),
+      liveRpm,
+    });
+  });
+
+  app.put("/admin/api/traffic", admin, validate("json", trafficSchema), async (c) => {
+    const { rpmThreshold } = c.req.valid("json");
+    await deps.redis.set(deps.keys.threshold, rpmThreshold);
+    deps.gate.setGlobalThreshold(rpmThreshold);
+    c.get("log").info({ rpmThreshold }, "rpm threshold changed");
+    return c.json({ rpmThreshold });
+  });
+}

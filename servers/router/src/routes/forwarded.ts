@@ -1,0 +1,37 @@
+import { eventParamSchema } from "@rushgate/api";
+import { type AppEnv, requireAdmin, validate } from "@rushgate/service";
+import type { Hono } from "hono";
+import type { RouterDeps } from "../app";
+import { identify } from "../identity";
+import { forward } from "../upstream";
+
+/**
+ * Everything the router passes through. It validates ids and identity first, so a bad request
+ * is answered here without costing an upstream hop, and checks the admin token itself too.
+ */
+export function registerForwarded(app: Hono<AppEnv>, deps: RouterDeps) {
+  const event = validate("param", eventParamSchema);
+  const toWaitingRoom = (c: Parameters<typeof forward>[0]) => forward(c, deps.waitingRoom, c.get("userId"));
+  const toCoupon = (c: Parameters<typeof forward>[0]) => forward(c, deps.coupon, c.get("userId"));
+
+  app.get("/api/queue/:eventId/status", event, identify(), toWaitingRoom);
+  app.delete("/api/queue/:eventId", event, identify(), toWaitingRoom);
+
+  app.get("/api/events", toCoupon);
+  app.get("/api/events/:eventId", event, toCoupon);
+  app.post("/api/events/:eventId/issue", event, identify(), toCoupon);
+  app.get("/api/me/coupons", identify(), toCoupon);
+
+  const admin = requireAdmin(deps.env.ADMIN_TOKEN);
+  app.post("/admin/api/events", admin, toCoupon);
+  app.get("/admin/api/events/:eventId/stats", admin, event, async (c) => {
+    const { eventId } = c.req.valid("param");
+    const res = await toCoupon(c);
+    if (res.status !== 200) return res;
+    // The router knows the freshest live RPM and the threshold in force; the coupon server's
+    // figure is read from Redis and may trail by one flush.
+    const stats = (await res.json()) as Record<string, unknown>;
+    await deps.gate.lookup(eventId);
+    return c.json({ ...stats, liveRpm: Math.max(Number(stats.liveRpm ?? 0), deps.gate.liveRpm(eventId)) });
+  });
+}

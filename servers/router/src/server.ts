@@ -1,0 +1,46 @@
+import { createLogger } from "@rushgate/logger";
+import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
+import { counter, createMetrics, listen, type RunningServer } from "@rushgate/service";
+import { createApp } from "./app";
+import { parseRouterEnv, type RouterEnv } from "./env";
+import { createGate } from "./gate";
+import { createUpstream } from "./upstream";
+
+/** Builds the router's dependencies once and starts listening; `close()` shuts down gracefully. */
+export async function startRouter(env: RouterEnv): Promise<RunningServer> {
+  const logger = createLogger({ service: "router", level: env.LOG_LEVEL });
+  const redis = createRedis(env.REDIS_URL, { name: "rushgate-router" });
+  const keys = createKeys(env.REDIS_PREFIX);
+  const waitingRoom = createUpstream("waiting-room", env.WAITING_ROOM_URL, env.UPSTREAM_CONNECTIONS);
+  const coupon = createUpstream("coupon", env.COUPON_URL, env.UPSTREAM_CONNECTIONS);
+  const metrics = createMetrics("router");
+  const gateDecisions = counter(metrics, "rushgate_gate_decisions_total", "Gate decisions by outcome", ["decision"]);
+  const gate = createGate({
+    redis,
+    keys,
+    syncMs: env.GATE_SYNC_MS,
+    defaultThreshold: env.DEFAULT_RPM_THRESHOLD,
+    log: logger,
+    warm: async (eventId) => {
+      // The coupon server re-warms an event's Redis copy from MySQL when it is asked about it.
+      const res = await coupon.pool.request({ method: "GET", path: `/api/events/${eventId}` });
+      await res.body.dump();
+      return res.statusCode === 200;
+    },
+  });
+  const app = createApp({ env, redis, keys, gate, waitingRoom, coupon, logger, metrics: { ...metrics, gateDecisions } });
+  gate.start();
+  return listen({
+    app,
+    port: env.PORT,
+    host: env.HOST,
+    logger,
+    onClose: async () => {
+      await gate.stop();
+      await Promise.all([waitingRoom.pool.close(), coupon.pool.close()]);
+      await closeRedis(redis);
+    },
+  });
+}
+
+export { parseRouterEnv };

@@ -1,0 +1,58 @@
+import type { Context } from "hono";
+import { Pool } from "undici";
+import type { IncomingHttpHeaders } from "undici/types/header";
+import { errorResponse } from "@rushgate/service";
+
+export interface Upstream {
+  name: string;
+  pool: Pool;
+}
+
+export function createUpstream(name: string, url: string, connections: number): Upstream {
+  return {
+    name,
+    pool: new Pool(url, { connections, keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 }),
+  };
+}
+
+const PASSED_RESPONSE_HEADERS = ["content-type", "retry-after", "cache-control"] as const;
+
+function pick(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of PASSED_RESPONSE_HEADERS) {
+    const value = headers[name];
+    if (typeof value === "string") out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Forwards the request as it is (method, path, query, body) over a keep-alive pool, with the
+ * caller's identity resolved to `X-User-Id`, and passes status, body and content type back
+ * unchanged. An unreachable upstream is a 503, never a hang or a stack trace.
+ */
+export async function forward(c: Context, upstream: Upstream, userId?: string): Promise<Response> {
+  const headers: Record<string, string> = { "x-request-id": c.get("requestId") };
+  if (userId) headers["x-user-id"] = userId;
+  const authorization = c.req.header("authorization");
+  if (authorization) headers.authorization = authorization;
+  const contentType = c.req.header("content-type");
+  if (contentType) headers["content-type"] = contentType;
+
+  const method = c.req.method;
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const body = hasBody ? Buffer.from(await c.req.arrayBuffer()) : undefined;
+  const url = c.req.url;
+  const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
+
+  let res: Awaited<ReturnType<Pool["request"]>>;
+  try {
+    res = await upstream.pool.request({ method: method as "GET", path, headers, body });
+  } catch (err) {
+    c.get("log").warn({ err, upstream: upstream.name }, "upstream unreachable");
+    return errorResponse(c, "service_unavailable", `${upstream.name} is unavailable, try again shortly`);
+  }
+  const payload = await res.body.arrayBuffer();
+  const noBody = res.statusCode === 204 || res.statusCode === 304;
+  return new Response(noBody ? null : payload, { status: res.statusCode, headers: pick(res.headers) });
+}

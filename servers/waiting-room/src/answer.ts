@@ -1,0 +1,33 @@
+import { ApiError } from "@rushgate/api";
+import type { QueueReply } from "@rushgate/redis";
+import { admittedBody } from "@rushgate/token";
+import { etaSeconds, pollAfterMs } from "./poll";
+
+/** Turns a queue script's reply into the JSON body of SPEC §6 (errors are thrown as ApiError). */
+export function queueAnswer(reply: QueueReply, ctx: { secret: string; eventId: number; userId: string }) {
+  switch (reply.kind) {
+    case "waiting": {
+      const eta = etaSeconds(reply.position, reply.rate);
+      return {
+        status: "waiting" as const,
+        position: reply.position,
+        waiting: reply.waiting,
+        etaSeconds: eta,
+        pollAfterMs: pollAfterMs(eta),
+      };
+    }
+    case "admitted":
+    case "issued":
+      return admittedBody(ctx.secret, { eventId: ctx.eventId, userId: ctx.userId, expiresAt: reply.expiresAt });
+    case "sold_out":
+      return { status: "sold_out" as const };
+    case "not_in_queue":
+      throw new ApiError("not_in_queue", "you are not in this queue: enter again to take a place");
+    case "not_open":
+      throw new ApiError("event_not_open", "this event has ended");
+    case "not_found":
+      throw new ApiError("event_not_found", `event ${ctx.eventId} does not exist`);
+    default:
+      throw new Error(`unexpected queue reply ${reply.kind}`);
+  }
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "@rushgate/logger";
+import { type Keys, parseSchedule, queueSchedule } from "@rushgate/redis";
+import type { Redis } from "ioredis";
+import type { Counter, Histogram } from "prom-client";
+
+export interface SchedulerOptions {
+  redis: Redis;
+  keys: Keys;
+  tickMs: number;
+  leaseMs: number;
+  log: Logger;
+  holderId?: string;
+  metrics?: { admitted: Counter; tickSeconds: Histogram };
+}
+
+/** Ended events are still ticked for a minute so that their queues are cleared. */
+const ENDED_GRACE_MS = 60_000;
+
+/**
+ * The scheduler of SPEC §4. Every waiting-room instance runs one; only the holder of the Redis
+ * lease ticks. Each tick is one pipeline with one schedule-6.lua call per active event, carrying
+ * the lease's fencing token so that a former leader that was paused cannot tick after a takeover.
+ */
+export function createScheduler(options: SchedulerOptions) {
+  const { redis, keys, log } = options;
+  const holderId = options.holderId ?? `${process.pid}-${randomUUID()}`;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let inflight: Promise<void> | undefined;
+  let fence = 0;
+
+  async function tick(): Promise<{ leader: boolean; moved: number }> {
+    fence = await redis.rgLeaseV1(keys.schedulerLease, keys.schedulerFence, holderId, options.leaseMs);
+    if (fence === 0) return { leader: false, moved: 0 };
+    const started = performance.now();
+    const now = Date.now();
+    const ids = await redis.zrangebyscore(keys.events, now - ENDED_GRACE_MS, "+inf");
+    if (ids.length === 0) return { leader: true, moved: 0 };
+    const p = redis.pipeline();
+    for (const id of ids) queueSchedule(p, keys.event(Number(id)), now, fence);
+    const results = (await p.exec()) ?? [];
+    let moved = 0;
+    for (const [i, [err, reply]] of results.entries()) {
+      if (err) {
+        log.error({ err, eventId: ids[i] }, "schedule tick failed");
+        continue;
+      }
+      const result = parseSchedule(reply as number[]);
+      if (result.fenced) {
+        log.warn({ fence }, "a newer scheduler holds the lease; standing down");
+        return { leader: false, moved };
+      }
+      moved += result.moved;
+    }
+    options.metrics?.admitted.inc(moved);
+    options.metrics?.tickSeconds.observe((performance.now() - started) / 1000);
+    return { leader: true, moved };
+  }
+
+  function loop() {
+    inflight = tick()
+      .then(() => undefined)
+      .catch((err) => log.warn({ err }, "scheduler tick failed"))
+      .finally(() => {
+        inflight = undefined;
+        if (running) timer = setTimeout(loop, options.tickMs);
+      });
+  }
+
+  return {
+    holderId,
+    tick,
+    isLeader: () => fence > 0,
+    start() {
+      running = true;
+      loop();
+    },
+    /** Stops ticking and gives the lease back so another instance takes over at once. */
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      await inflight;
+      await redis.rgReleaseV1(keys.schedulerLease, holderId).catch(() => 0);
+      fence = 0;
+    },
+  };
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;

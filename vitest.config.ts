@@ -1,0 +1,38 @@
+import { defineConfig, type Plugin } from "vitest/config";
+
+/** Lua scripts are imported as text, as the servers' bundler (tsup) does. */
+function luaAsText(): Plugin {
+  return {
+    name: "lua-as-text",
+    transform(code, id) {
+      if (id.endsWith(".lua")) return { code: `export default ${JSON.stringify(code)};`, map: null };
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [luaAsText()],
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["{packages,servers}/*/src/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["{packages,servers}/*/src/**/*.int.test.ts", "e2e/src/**/*.test.ts"],
+          globalSetup: ["packages/testing/src/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
