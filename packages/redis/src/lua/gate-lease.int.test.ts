@@ -1,0 +1,66 @@
+import { createRedisEvent, type RedisFixture, useRedis } from "@rushgate/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { EventKeys } from "../keys";
+import { parseGateSync, queueGateSync } from "../operations";
+
+let fx: RedisFixture;
+beforeEach(async () => {
+  fx = await useRedis();
+});
+afterEach(async () => {
+  await fx.cleanup();
+});
+
+async function flush(k: EventKeys, delta: number, now: number) {
+  const [[err, reply]] = (await queueGateSync(fx.redis.pipeline(), k, delta, now).exec()) as [[Error | null, number[]]];
+  if (err) throw err;
+  return parseGateSync(reply);
+}
+
+describe("gate-sync-5.lua", () => {
+  it("sums every instance's counts over the last 60 seconds and forgets older ones", async () => {
+    const { id, meta } = await createRedisEvent(fx.redis, fx.keys, { rpmThreshold: 50, runningCapacity: 9 });
+    const k = fx.keys.event(id);
+    const t0 = 1_800_000_000_000;
+    await flush(k, 30, t0); // router A
+    expect((await flush(k, 12, t0 + 400)).liveRpm).toBe(42); // router B sees both
+    expect((await flush(k, 0, t0 + 59_000)).liveRpm).toBe(42);
+    const later = await flush(k, 5, t0 + 60_500);
+    expect(later.liveRpm).toBe(5);
+    expect(await fx.redis.hlen(k.rpm)).toBe(1);
+    expect(later).toMatchObject({
+      found: true,
+      rpmThreshold: 50,
+      runningCapacity: 9,
+      startsAt: meta.startsAt,
+      endsAt: meta.endsAt,
+      remaining: 100,
+    });
+  });
+
+  it("reports queue sizes, the global threshold marker and unknown events", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys);
+    const k = fx.keys.event(id);
+    const now = Date.now();
+    await fx.redis.zadd(k.waiting, 1, "w1", 2, "w2");
+    await fx.redis.zadd(k.running, now + 1000, "r1", now - 1000, "expired");
+    expect(await flush(k, 1, now)).toMatchObject({ waiting: 2, running: 1, rpmThreshold: null });
+    expect(await flush(fx.keys.event(5550555), 3, now)).toMatchObject({ found: false, liveRpm: 3 });
+  });
+});
+
+describe("lease-2.lua and release-1.lua", () => {
+  it("gives the lease to one holder, renews it, and fences a takeover with a larger token", async () => {
+    const { schedulerLease: lease, schedulerFence: fence } = fx.keys;
+    const a = await fx.redis.rgLeaseV1(lease, fence, "A", 200);
+    expect(a).toBeGreaterThan(0);
+    expect(await fx.redis.rgLeaseV1(lease, fence, "B", 200)).toBe(0);
+    expect(await fx.redis.rgLeaseV1(lease, fence, "A", 200)).toBe(a);
+    await new Promise((r) => setTimeout(r, 300));
+    const b = await fx.redis.rgLeaseV1(lease, fence, "B", 200);
+    expect(b).toBeGreaterThan(a);
+    expect(await fx.redis.rgReleaseV1(lease, "A")).toBe(0);
+    expect(await fx.redis.rgReleaseV1(lease, "B")).toBe(1);
+    expect(await fx.redis.rgLeaseV1(lease, fence, "A", 200)).toBeGreaterThan(b);
+  });
+});

@@ -1,0 +1,81 @@
+import { createRedisEvent, type RedisFixture, useRedis } from "@rushgate/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { issue } from "../operations";
+
+let fx: RedisFixture;
+beforeEach(async () => {
+  fx = await useRedis();
+});
+afterEach(async () => {
+  await fx.cleanup();
+});
+
+async function admitAll(eventId: number, users: string[], expiresAt = Date.now() + 60_000) {
+  if (users.length === 0) return;
+  await fx.redis.zadd(fx.keys.event(eventId).running, ...users.flatMap((u) => [expiresAt, u]));
+}
+
+describe("issue-4.lua", () => {
+  it("never takes the stock below zero under 1,000 concurrent calls", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, { stock: 100 });
+    const users = Array.from({ length: 1000 }, (_, i) => `u${i}`);
+    await admitAll(id, users);
+    const k = fx.keys.event(id);
+    const replies = await Promise.all(
+      users.map((userId) => issue(fx.redis, k, { userId, now: Date.now(), couponId: `c-${userId}` })),
+    );
+    const issued = replies.filter((r) => r.kind === "issued");
+    expect(issued).toHaveLength(100);
+    expect(replies.filter((r) => r.kind === "sold_out")).toHaveLength(900);
+    expect(await fx.redis.get(k.remaining)).toBe("0");
+    expect(await fx.redis.hlen(k.issued)).toBe(100);
+    // Every remaining count handed out is distinct: 99, 98, ..., 0.
+    expect(new Set(issued.map((r) => (r.kind === "issued" ? r.remaining : -1))).size).toBe(100);
+    // Sold-out users gave their running slot back.
+    expect(await fx.redis.zcard(k.running)).toBe(0);
+  });
+
+  it("gives one user one coupon however many times they ask at once", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, { stock: 10 });
+    await admitAll(id, ["alice"]);
+    const k = fx.keys.event(id);
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => issue(fx.redis, k, { userId: "alice", now: Date.now(), couponId: `c${i}` })),
+    );
+    expect(replies.filter((r) => r.kind === "issued")).toHaveLength(1);
+    expect(replies.filter((r) => r.kind === "already_issued")).toHaveLength(49);
+    expect(await fx.redis.get(k.remaining)).toBe("9");
+  });
+
+  it("refuses outside the event window and leaves everything as it was", async () => {
+    const now = Date.now();
+    const early = await createRedisEvent(fx.redis, fx.keys, { startsAt: now + 60_000, endsAt: now + 120_000 });
+    const late = await createRedisEvent(fx.redis, fx.keys, { startsAt: now - 120_000, endsAt: now - 1 });
+    for (const { id } of [early, late]) {
+      await admitAll(id, ["bob"]);
+      const k = fx.keys.event(id);
+      expect(await issue(fx.redis, k, { userId: "bob", now, couponId: "c" })).toEqual({ kind: "not_open" });
+      expect(await fx.redis.get(k.remaining)).toBe("100");
+      expect(await fx.redis.hlen(k.issued)).toBe(0);
+    }
+  });
+
+  it("requires an unexpired running slot and frees it on issue", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys);
+    const k = fx.keys.event(id);
+    const now = Date.now();
+    expect(await issue(fx.redis, k, { userId: "carol", now, couponId: "c" })).toEqual({ kind: "not_admitted" });
+    await admitAll(id, ["carol"], now - 1);
+    expect(await issue(fx.redis, k, { userId: "carol", now, couponId: "c" })).toEqual({ kind: "not_admitted" });
+    await admitAll(id, ["carol"], now + 1000);
+    expect(await issue(fx.redis, k, { userId: "carol", now, couponId: "c1" })).toEqual({ kind: "issued", remaining: 99 });
+    expect(await fx.redis.zscore(k.running, "carol")).toBeNull();
+    expect(await fx.redis.hget(k.issued, "carol")).toBe(`c1|${now}`);
+  });
+
+  it("says not_found for an event Redis does not know, so the caller can warm it", async () => {
+    expect(await issue(fx.redis, fx.keys.event(424242), { userId: "d", now: Date.now(), couponId: "c" })).toEqual({
+      kind: "not_found",
+    });
+  });
+});

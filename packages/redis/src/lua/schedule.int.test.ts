@@ -1,0 +1,130 @@
+import { createRedisEvent, type RedisFixture, useRedis } from "@rushgate/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { EventKeys } from "../keys";
+import { enter, parseSchedule, queueSchedule, status } from "../operations";
+
+let fx: RedisFixture;
+beforeEach(async () => {
+  fx = await useRedis();
+});
+afterEach(async () => {
+  await fx.cleanup();
+});
+
+async function tick(k: EventKeys, now = Date.now(), fence = 1) {
+  const [[err, reply]] = (await queueSchedule(fx.redis.pipeline(), k, now, fence).exec()) as [[Error | null, number[]]];
+  if (err) throw err;
+  return parseSchedule(reply);
+}
+
+async function fill(k: EventKeys, n: number, now = Date.now(), from = 0) {
+  for (let i = from; i < from + n; i++) await enter(fx.redis, k, `w${i}`, now);
+}
+
+describe("schedule-6.lua", () => {
+  it.each([
+    { name: "room", capacity: 30, perTick: 200, waiting: 100, running: 10, expected: 20 },
+    { name: "admitPerTick", capacity: 1000, perTick: 25, waiting: 100, running: 0, expected: 25 },
+    { name: "the queue", capacity: 1000, perTick: 200, waiting: 40, running: 5, expected: 40 },
+  ])("moves exactly min(room, admitPerTick, waiting), bound by $name", async (c) => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, {
+      runningCapacity: c.capacity,
+      admitPerTick: c.perTick,
+      stock: 10_000,
+    });
+    const k = fx.keys.event(id);
+    const future = Date.now() + 60_000;
+    for (let i = 0; i < c.running; i++) await fx.redis.zadd(k.running, future, `r${i}`);
+    await fill(k, c.waiting);
+    const result = await tick(k);
+    expect(result.moved).toBe(c.expected);
+    expect(await fx.redis.zcard(k.waiting)).toBe(c.waiting - c.expected);
+    expect(await fx.redis.zcard(k.running)).toBe(c.running + c.expected);
+  });
+
+  it("never admits more people than there is stock left for", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, { stock: 100, remaining: 7 });
+    const k = fx.keys.event(id);
+    await fill(k, 50);
+    expect((await tick(k)).moved).toBe(7);
+    expect((await tick(k)).moved).toBe(0);
+  });
+
+  it("admits in arrival order", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, { admitPerTick: 3 });
+    const k = fx.keys.event(id);
+    const order = ["zed", "amy", "kim", "bob", "lea", "max", "ann"];
+    for (const user of order) await enter(fx.redis, k, user, Date.now());
+    const admitted: string[] = [];
+    for (let t = 0; t < 3; t++) {
+      const before = new Set(await fx.redis.zrange(k.running, 0, -1));
+      await tick(k);
+      const after = await fx.redis.zrange(k.waiting, 0, -1);
+      const now = (await fx.redis.zrange(k.running, 0, -1)).filter((u) => !before.has(u));
+      // Within one tick, everyone admitted was ahead of everyone still waiting.
+      admitted.push(...order.filter((u) => now.includes(u)));
+      expect(after).toEqual(order.filter((u) => !admitted.includes(u)));
+    }
+    expect(admitted).toEqual(order);
+  });
+
+  it("drops expired admissions and frees their room", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, { runningCapacity: 2 });
+    const k = fx.keys.event(id);
+    const now = Date.now();
+    await fx.redis.zadd(k.running, now - 1, "gone1", now - 5000, "gone2", now + 60_000, "stays");
+    await fill(k, 3, now);
+    const result = await tick(k, now);
+    expect(result.expired).toBe(2);
+    expect(result.moved).toBe(1);
+    expect(await fx.redis.zrange(k.running, 0, -1)).toEqual(expect.arrayContaining(["stays", "w0"]));
+  });
+
+  it("evicts waiters who stopped polling, and only them", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, { idleTimeoutSeconds: 30, runningCapacity: 1 });
+    const k = fx.keys.event(id);
+    const now = Date.now();
+    await fx.redis.zadd(k.running, now + 60_000, "holder");
+    await enter(fx.redis, k, "quiet", now - 40_000);
+    await enter(fx.redis, k, "polling", now - 40_000);
+    await status(fx.redis, k, "polling", now - 1_000);
+    const result = await tick(k, now);
+    expect(result.evicted).toBe(1);
+    expect(await status(fx.redis, k, "quiet", now)).toEqual({ kind: "not_in_queue" });
+    expect(await status(fx.redis, k, "polling", now)).toMatchObject({ kind: "waiting", position: 1 });
+  });
+
+  it("admits nobody before the start, and clears the queue once sold out", async () => {
+    const now = Date.now();
+    const { id } = await createRedisEvent(fx.redis, fx.keys, { startsAt: now + 60_000, remaining: 5 });
+    const k = fx.keys.event(id);
+    await fill(k, 3, now);
+    expect((await tick(k, now)).moved).toBe(0);
+    await fx.redis.set(k.remaining, 0);
+    await tick(k, now + 61_000);
+    expect(await fx.redis.zcard(k.waiting)).toBe(0);
+    expect(await status(fx.redis, k, "w0", now + 61_000)).toEqual({ kind: "sold_out" });
+  });
+
+  it("refuses a scheduler whose fencing token is older than the last one seen", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys);
+    const k = fx.keys.event(id);
+    await fill(k, 2);
+    expect((await tick(k, Date.now(), 5)).fenced).toBe(false);
+    expect(await tick(k, Date.now(), 4)).toEqual({ fenced: true, moved: 0, expired: 0, evicted: 0 });
+    expect((await tick(k, Date.now(), 6)).fenced).toBe(false);
+  });
+
+  it("measures the admission rate while people wait", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, { admitPerTick: 10 });
+    const k = fx.keys.event(id);
+    await fill(k, 100);
+    const t0 = Date.now();
+    await tick(k, t0);
+    await tick(k, t0 + 500);
+    const reply = await status(fx.redis, k, "w99", t0 + 500);
+    expect(reply).toMatchObject({ kind: "waiting", position: 80 });
+    // 10 admitted per 500 ms tick: 20 per second.
+    expect(reply.kind === "waiting" && reply.rate).toBeCloseTo(20, 5);
+  });
+});
