@@ -1,0 +1,75 @@
+import { parseCouponEnv, startCoupon } from "@rushgate/coupon";
+import { parseIssuerEnv, startIssuer } from "@rushgate/issuer";
+import { parseRouterEnv, startRouter } from "@rushgate/router";
+import {
+  type RedisFixture,
+  TEST_ADMIN_TOKEN,
+  TEST_ADMISSION_SECRET,
+  TEST_DATABASE_URL,
+  TEST_REDIS_URL,
+  useRedis,
+} from "@rushgate/testing";
+import { parseWaitingRoomEnv, startWaitingRoom } from "@rushgate/waiting-room";
+import { createClient } from "./client";
+
+export interface PlatformOptions {
+  redisUrl?: string;
+  tickMs?: number;
+  schedulerEnabled?: boolean;
+  issuer?: boolean;
+  gateSyncMs?: number;
+  defaultThreshold?: number;
+}
+
+/**
+ * The four servers on real ports in this process, sharing a fresh Redis key prefix and the test
+ * database; `client` talks to the router as users and the admin would.
+ */
+export async function startPlatform(options: PlatformOptions = {}) {
+  const fx: RedisFixture = await useRedis(options.redisUrl ?? TEST_REDIS_URL);
+  const common = {
+    NODE_ENV: "test",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    REDIS_URL: options.redisUrl ?? TEST_REDIS_URL,
+    REDIS_PREFIX: fx.prefix,
+    DATABASE_URL: TEST_DATABASE_URL,
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    ADMISSION_SECRET: TEST_ADMISSION_SECRET,
+    DEFAULT_RPM_THRESHOLD: String(options.defaultThreshold ?? 6000),
+  };
+  const waitingRoom = await startWaitingRoom(
+    parseWaitingRoomEnv({
+      ...common,
+      SCHEDULER_TICK_MS: String(options.tickMs ?? 100),
+      SCHEDULER_ENABLED: String(options.schedulerEnabled ?? true),
+    }),
+  );
+  const coupon = await startCoupon(parseCouponEnv(common));
+  const issuer =
+    options.issuer === false ? undefined : await startIssuer(parseIssuerEnv({ ...common, RECONCILE_INTERVAL_MS: "3600000" }));
+  const router = await startRouter(
+    parseRouterEnv({
+      ...common,
+      WAITING_ROOM_URL: waitingRoom.url,
+      COUPON_URL: coupon.url,
+      GATE_SYNC_MS: String(options.gateSyncMs ?? 50),
+    }),
+  );
+  return {
+    ...fx,
+    router,
+    waitingRoom,
+    coupon,
+    issuer,
+    client: createClient(router.url),
+    async close() {
+      await router.close();
+      await Promise.all([waitingRoom.close(), coupon.close(), issuer?.close()]);
+      await fx.cleanup();
+    },
+  };
+}
+
+export type Platform = Awaited<ReturnType<typeof startPlatform>>;
