@@ -94,3 +94,39 @@ export function callDelta(before: Record<string, number>, after: Record<string, 
 export function sum(values: Record<string, number>): number {
   return Object.values(values).reduce((a, b) => a + b, 0);
 }
+
+/**
+ * Counts the commands clients send (round trips: a script call is one, the commands it runs
+ * inside are reported by MONITOR with source "lua" and not counted) while `run` executes.
+ */
+export async function countRoundTrips(
+  redis: Redis,
+  run: () => Promise<void>,
+): Promise<{ total: number; byCommand: Record<string, number> }> {
+  const monitor = await redis.monitor();
+  const byCommand: Record<string, number> = {};
+  const marker = `end-of-measure-${Math.random()}`;
+  let seenMarker: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    seenMarker = resolve;
+  });
+  let finished = false;
+  monitor.on("monitor", (_time: string, args: string[], source: string) => {
+    if (finished) return;
+    if (args[1] === marker) {
+      finished = true;
+      return seenMarker();
+    }
+    if (source === "lua") return;
+    const name = String(args[0]).toLowerCase();
+    byCommand[name] = (byCommand[name] ?? 0) + 1;
+  });
+  try {
+    await run();
+    await redis.echo(marker);
+    await done;
+  } finally {
+    monitor.disconnect();
+  }
+  return { total: sum(byCommand), byCommand };
+}

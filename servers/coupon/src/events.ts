@@ -75,6 +75,8 @@ interface Cached {
 /** SPEC §6: event info costs 0–1 Redis round trips (cached in the process for up to 1 s). */
 export function createEventCache(deps: WarmDeps, ttlMs = 1_000) {
   const cache = new Map<number, Cached>();
+  // Concurrent misses for one event share one read, so a burst costs one round trip, not one each.
+  const reading = new Map<number, Promise<Cached | null>>();
 
   async function read(eventId: number): Promise<Cached | null> {
     const k = deps.keys.event(eventId);
@@ -89,12 +91,20 @@ export function createEventCache(deps: WarmDeps, ttlMs = 1_000) {
     async get(eventId: number): Promise<Cached | null> {
       const hit = cache.get(eventId);
       if (hit && Date.now() - hit.at < ttlMs) return hit;
-      let fresh = await read(eventId);
-      if (!fresh && (await warmEvent(deps, eventId))) fresh = await read(eventId);
-      if (!fresh) return null;
-      if (cache.size > 10_000) cache.clear();
-      cache.set(eventId, fresh);
-      return fresh;
+      let pending = reading.get(eventId);
+      if (!pending) {
+        pending = (async () => {
+          let fresh = await read(eventId);
+          if (!fresh && (await warmEvent(deps, eventId))) fresh = await read(eventId);
+          if (fresh) {
+            if (cache.size > 10_000) cache.clear();
+            cache.set(eventId, fresh);
+          }
+          return fresh;
+        })().finally(() => reading.delete(eventId));
+        reading.set(eventId, pending);
+      }
+      return pending;
     },
   };
 }

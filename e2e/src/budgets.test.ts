@@ -1,0 +1,109 @@
+import { callDelta, commandCalls, countRoundTrips, startScratchRedis, TEST_ADMIN_TOKEN } from "@rushgate/testing";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Platform, startPlatform } from "./platform";
+
+/**
+ * SPEC §6 round-trip budgets, measured on the Redis side of a private redis-server (so no other
+ * test's commands are counted). MONITOR gives every command a client sent — a script call is one
+ * round trip, the commands it runs inside show up with source "lua" and are not counted — and
+ * INFO commandstats must agree on the number of script calls. The router's periodic flush (one
+ * pipeline: GET of the threshold plus one gate-sync script per tracked event) runs in the
+ * background; it is subtracted by its GET count, since this test tracks a single event.
+ */
+let scratch: Awaited<ReturnType<typeof startScratchRedis>>;
+let p: Platform;
+let eventId: number;
+const N = 300;
+const report: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  scratch = await startScratchRedis();
+  p = await startPlatform({ redisUrl: scratch.url, schedulerEnabled: false, issuer: false, gateSyncMs: 250 });
+  eventId = await p.client.createEvent({ stock: 10_000, runningCapacity: 10_000 });
+  // Warm-up: load every script and let BullMQ finish connecting before anything is counted.
+  const warm = await p.client.enter(eventId, "warmup");
+  await p.client.issue(eventId, "warmup", String(warm.body.token));
+  await p.client.status(eventId, "warmup");
+  await p.client.leave(eventId, "warmup");
+});
+afterAll(async () => {
+  console.table(report);
+  await p.close();
+  await new Promise((r) => setTimeout(r, 200));
+  await scratch.stop();
+});
+
+async function measure(name: string, run: () => Promise<unknown>, countOwn?: (byCommand: Record<string, number>) => number) {
+  const redis: Redis = p.redis;
+  const before = await commandCalls(redis);
+  const started = performance.now();
+  const trips = await countRoundTrips(redis, async () => {
+    await run();
+  });
+  const ms = performance.now() - started;
+  const stats = callDelta(before, await commandCalls(redis));
+  const syncs = trips.byCommand.get ?? 0;
+  const own = countOwn ? countOwn(trips.byCommand) : trips.total - 2 * syncs; // minus the background flushes
+  // commandstats counts script calls once each, like MONITOR does.
+  expect(stats.evalsha ?? 0).toBe(trips.byCommand.evalsha ?? 0);
+  report.push({ phase: name, requests: N, roundTrips: trips.total, flushes: syncs, perRequest: own / N, ms: Math.round(ms) });
+  return { delta: trips.byCommand, own, syncs, perRequest: own / N };
+}
+
+async function each(fn: (i: number) => Promise<{ status: number }>, expected: number) {
+  for (let i = 0; i < N; i += 50) {
+    const replies = await Promise.all(Array.from({ length: Math.min(50, N - i) }, (_, j) => fn(i + j)));
+    for (const r of replies) expect(r.status).toBe(expected);
+  }
+}
+
+const tokens: string[] = [];
+
+describe("Redis round trips per request", () => {
+  it("direct admission costs 1 (the running slot) and the gate decision 0", async () => {
+    const m = await measure("direct admission", () =>
+      each(async (i) => {
+        const r = await p.client.enter(eventId, `direct-${i}`);
+        tokens[i] = String(r.body.token);
+        return r;
+      }, 200),
+    );
+    expect(m.perRequest).toBe(1);
+    expect(Object.keys(m.delta).filter((c) => c !== "evalsha" && c !== "get")).toEqual([]);
+  });
+
+  it("an entry that goes to the queue costs 1 (enter) and the router's gate 0", async () => {
+    await p.client.call("PUT", "/admin/api/traffic", { token: TEST_ADMIN_TOKEN, body: { rpmThreshold: 0 } });
+    await new Promise((r) => setTimeout(r, 600));
+    const m = await measure("gate + enter", () => each((i) => p.client.enter(eventId, `queued-${i}`), 202));
+    expect(m.perRequest).toBe(1);
+    // The flushes are periodic: their number follows the clock, not the request count.
+    expect(m.syncs).toBeLessThan(N / 10);
+  });
+
+  it("a status poll costs 1", async () => {
+    const m = await measure("status", () => each((i) => p.client.status(eventId, `queued-${i}`), 200));
+    expect(m.perRequest).toBe(1);
+  });
+
+  it("an issue costs 2 (the issue script and the enqueue)", async () => {
+    const m = await measure("issue", () => each((i) => p.client.issue(eventId, `direct-${i}`, tokens[i]), 201));
+    expect(m.perRequest).toBeLessThanOrEqual(2);
+    expect(m.perRequest).toBeGreaterThanOrEqual(2);
+  });
+
+  it("leaving costs 1 and event info 0 to 1 (cached for a second)", async () => {
+    const leave = await measure("leave", () => each((i) => p.client.leave(eventId, `queued-${i}`), 204));
+    expect(leave.perRequest).toBe(1);
+    // One read is one pipeline (HGETALL meta + GET remaining); count the reads by their HGETALL.
+    const info = await measure(
+      "event info",
+      () => each(() => p.client.call("GET", `/api/events/${eventId}`), 200),
+      (byCommand) => byCommand.hgetall ?? 0,
+    );
+    const reads = info.own;
+    expect(reads).toBeGreaterThanOrEqual(1);
+    expect(reads / N).toBeLessThan(0.1);
+  });
+});
