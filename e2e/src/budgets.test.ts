@@ -1,4 +1,10 @@
-import { callDelta, commandCalls, countRoundTrips, startScratchRedis, TEST_ADMIN_TOKEN } from "@rushgate/testing";
+import {
+  callDelta,
+  commandCalls,
+  countRoundTrips,
+  startScratchRedis,
+  TEST_ADMIN_TOKEN,
+} from "@rushgate/testing";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform } from "./platform";
@@ -34,7 +40,11 @@ afterAll(async () => {
   await scratch.stop();
 });
 
-async function measure(name: string, run: () => Promise<unknown>, countOwn?: (byCommand: Record<string, number>) => number) {
+async function measure(
+  name: string,
+  run: () => Promise<unknown>,
+  countOwn?: (byCommand: Record<string, number>) => number,
+) {
   const redis: Redis = p.redis;
   const before = await commandCalls(redis);
   const started = performance.now();
@@ -47,7 +57,14 @@ async function measure(name: string, run: () => Promise<unknown>, countOwn?: (by
   const own = countOwn ? countOwn(trips.byCommand) : trips.total - 2 * syncs; // minus the background flushes
   // commandstats counts script calls once each, like MONITOR does.
   expect(stats.evalsha ?? 0).toBe(trips.byCommand.evalsha ?? 0);
-  report.push({ phase: name, requests: N, roundTrips: trips.total, flushes: syncs, perRequest: own / N, ms: Math.round(ms) });
+  report.push({
+    phase: name,
+    requests: N,
+    roundTrips: trips.total,
+    flushes: syncs,
+    perRequest: own / N,
+    ms: Math.round(ms),
+  });
   return { delta: trips.byCommand, own, syncs, perRequest: own / N };
 }
 
@@ -88,7 +105,9 @@ describe("Redis round trips per request", () => {
   });
 
   it("an issue costs 2 (the issue script and the enqueue)", async () => {
-    const m = await measure("issue", () => each((i) => p.client.issue(eventId, `direct-${i}`, tokens[i]), 201));
+    const m = await measure("issue", () =>
+      each((i) => p.client.issue(eventId, `direct-${i}`, tokens[i]), 201),
+    );
     expect(m.perRequest).toBeLessThanOrEqual(2);
     expect(m.perRequest).toBeGreaterThanOrEqual(2);
   });

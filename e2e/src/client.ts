@@ -16,7 +16,13 @@ export function createClient(base: string) {
   async function call<T = Record<string, unknown>>(
     method: string,
     path: string,
-    options: { user?: string; token?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {},
+    options: {
+      user?: string;
+      token?: string;
+      body?: unknown;
+      raw?: string | Buffer;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.user) headers["x-user-id"] = options.user;
@@ -26,7 +32,12 @@ export function createClient(base: string) {
       headers["content-type"] = "application/json";
       body = JSON.stringify(options.body);
     }
-    const res = await request(`${base}${path}`, { method: method as "GET", headers, body, dispatcher: agent });
+    const res = await request(`${base}${path}`, {
+      method: method as "GET",
+      headers,
+      body,
+      dispatcher: agent,
+    });
     const text = await res.body.text();
     let parsed: unknown = text;
     try {
@@ -56,7 +67,8 @@ export function createClient(base: string) {
       if (res.status !== 201) throw new Error(`createEvent: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.id;
     },
-    setThreshold: (rpmThreshold: number) => call("PUT", "/admin/api/traffic", { ...admin, body: { rpmThreshold } }),
+    setThreshold: (rpmThreshold: number) =>
+      call("PUT", "/admin/api/traffic", { ...admin, body: { rpmThreshold } }),
     stats: (eventId: number) => call("GET", `/admin/api/events/${eventId}/stats`, admin),
     enter: (eventId: number, user: string) => call("POST", `/api/events/${eventId}/entry`, { user }),
     status: (eventId: number, user: string) => call("GET", `/api/queue/${eventId}/status`, { user }),
@@ -75,9 +87,15 @@ export function createClient(base: string) {
       }
       if (res.status === 410 || res.body.status === "sold_out") return "sold_out";
       if (res.status !== 200 || res.body.status !== "admitted") return "other";
-      const issued = await call("POST", `/api/events/${eventId}/issue`, { user, token: String(res.body.token) });
+      const issued = await call("POST", `/api/events/${eventId}/issue`, {
+        user,
+        token: String(res.body.token),
+      });
       if (issued.status === 201) return "issued";
-      if (issued.status === 409 && (issued.body as { error: { code: string } }).error.code === "already_issued") {
+      if (
+        issued.status === 409 &&
+        (issued.body as { error: { code: string } }).error.code === "already_issued"
+      ) {
         return "already_issued";
       }
       if (issued.status === 410) return "sold_out";

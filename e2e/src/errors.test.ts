@@ -1,5 +1,5 @@
-import { mintToken } from "@rushgate/token";
 import { TEST_ADMIN_TOKEN, TEST_ADMISSION_SECRET } from "@rushgate/testing";
+import { mintToken } from "@rushgate/token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform } from "./platform";
 import { waitFor } from "./wait";
@@ -31,50 +31,112 @@ async function admittedToken(eventId: number, user: string): Promise<string> {
 describe("every error of SPEC §6 from a real request", () => {
   it("400 invalid_user for a missing or malformed user id, on every user endpoint", async () => {
     for (const user of [undefined, "", "has space", "a".repeat(65), "semi;colon", "ünï"]) {
-      const headers = user === undefined ? {} : { "x-user-id": user };
-      expectError(await p.client.call("POST", `/api/events/${openEvent}/entry`, { headers }), 400, "invalid_user");
-      expectError(await p.client.call("GET", `/api/queue/${openEvent}/status`, { headers }), 400, "invalid_user");
-      expectError(await p.client.call("POST", `/api/events/${openEvent}/issue`, { headers }), 400, "invalid_user");
+      const headers: Record<string, string> = user === undefined ? {} : { "x-user-id": user };
+      expectError(
+        await p.client.call("POST", `/api/events/${openEvent}/entry`, { headers }),
+        400,
+        "invalid_user",
+      );
+      expectError(
+        await p.client.call("GET", `/api/queue/${openEvent}/status`, { headers }),
+        400,
+        "invalid_user",
+      );
+      expectError(
+        await p.client.call("POST", `/api/events/${openEvent}/issue`, { headers }),
+        400,
+        "invalid_user",
+      );
       expectError(await p.client.call("GET", "/api/me/coupons", { headers }), 400, "invalid_user");
     }
   });
 
   it("takes the user id from the uid cookie when there is no header", async () => {
-    const res = await p.client.call("POST", `/api/events/${openEvent}/entry`, { headers: { cookie: "uid=cookie_user" } });
+    const res = await p.client.call("POST", `/api/events/${openEvent}/entry`, {
+      headers: { cookie: "uid=cookie_user" },
+    });
     expect(res.status).toBe(200);
     expect(String(res.body.token)).toContain(".cookie_user.");
   });
 
   it("400 invalid_request for malformed event ids and bodies", async () => {
     for (const id of ["abc", "0", "-1", "1.5", "9".repeat(30)]) {
-      expectError(await p.client.call("POST", `/api/events/${id}/entry`, { user: "u" }), 400, "invalid_request");
+      expectError(
+        await p.client.call("POST", `/api/events/${id}/entry`, { user: "u" }),
+        400,
+        "invalid_request",
+      );
       expectError(await p.client.call("GET", `/api/events/${id}`), 400, "invalid_request");
     }
     const admin = { token: TEST_ADMIN_TOKEN };
-    expectError(await p.client.call("POST", "/admin/api/events", { ...admin, raw: "{not json", headers: { "content-type": "application/json" } }), 400, "invalid_request");
-    expectError(await p.client.call("POST", "/admin/api/events", { ...admin, body: { name: "x" } }), 400, "invalid_request");
-    const now = Date.now();
     expectError(
       await p.client.call("POST", "/admin/api/events", {
         ...admin,
-        body: { name: "x", stock: 1, startsAt: new Date(now).toISOString(), endsAt: new Date(now - 1).toISOString() },
+        raw: "{not json",
+        headers: { "content-type": "application/json" },
       }),
       400,
       "invalid_request",
     );
-    expectError(await p.client.call("POST", "/admin/api/events", { ...admin, body: { name: "x", stock: -1, startsAt: "soon", endsAt: "later" } }), 400, "invalid_request");
-    expectError(await p.client.call("PUT", "/admin/api/traffic", { ...admin, body: { rpmThreshold: -5 } }), 400, "invalid_request");
-    expectError(await p.client.call("PUT", "/admin/api/traffic", { ...admin, body: { rpmThreshold: 1.5 } }), 400, "invalid_request");
-    expectError(await p.client.call("PUT", "/admin/api/traffic", { ...admin, body: [] }), 400, "invalid_request");
+    expectError(
+      await p.client.call("POST", "/admin/api/events", { ...admin, body: { name: "x" } }),
+      400,
+      "invalid_request",
+    );
+    const now = Date.now();
+    expectError(
+      await p.client.call("POST", "/admin/api/events", {
+        ...admin,
+        body: {
+          name: "x",
+          stock: 1,
+          startsAt: new Date(now).toISOString(),
+          endsAt: new Date(now - 1).toISOString(),
+        },
+      }),
+      400,
+      "invalid_request",
+    );
+    expectError(
+      await p.client.call("POST", "/admin/api/events", {
+        ...admin,
+        body: { name: "x", stock: -1, startsAt: "soon", endsAt: "later" },
+      }),
+      400,
+      "invalid_request",
+    );
+    expectError(
+      await p.client.call("PUT", "/admin/api/traffic", { ...admin, body: { rpmThreshold: -5 } }),
+      400,
+      "invalid_request",
+    );
+    expectError(
+      await p.client.call("PUT", "/admin/api/traffic", { ...admin, body: { rpmThreshold: 1.5 } }),
+      400,
+      "invalid_request",
+    );
+    expectError(
+      await p.client.call("PUT", "/admin/api/traffic", { ...admin, body: [] }),
+      400,
+      "invalid_request",
+    );
   });
 
   it("401 unauthorized on admin endpoints without the right token, and nothing changes", async () => {
     const before = await p.client.call("GET", "/admin/api/traffic", { token: TEST_ADMIN_TOKEN });
     for (const token of [undefined, "wrong", `${TEST_ADMIN_TOKEN}x`]) {
       expectError(await p.client.call("GET", "/admin/api/traffic", { token }), 401, "unauthorized");
-      expectError(await p.client.call("PUT", "/admin/api/traffic", { token, body: { rpmThreshold: 1 } }), 401, "unauthorized");
+      expectError(
+        await p.client.call("PUT", "/admin/api/traffic", { token, body: { rpmThreshold: 1 } }),
+        401,
+        "unauthorized",
+      );
       expectError(await p.client.call("POST", "/admin/api/events", { token, body: {} }), 401, "unauthorized");
-      expectError(await p.client.call("GET", `/admin/api/events/${openEvent}/stats`, { token }), 401, "unauthorized");
+      expectError(
+        await p.client.call("GET", `/admin/api/events/${openEvent}/stats`, { token }),
+        401,
+        "unauthorized",
+      );
     }
     const after = await p.client.call("GET", "/admin/api/traffic", { token: TEST_ADMIN_TOKEN });
     expect(after.body.rpmThreshold).toBe(before.body.rpmThreshold);
@@ -87,7 +149,11 @@ describe("every error of SPEC §6 from a real request", () => {
     const cases: (string | undefined)[] = [
       undefined,
       "garbage",
-      mintToken("not-the-secret-but-long-enough", { eventId: openEvent, userId: "mallory", expiresAt: now + 60_000 }),
+      mintToken("not-the-secret-but-long-enough", {
+        eventId: openEvent,
+        userId: "mallory",
+        expiresAt: now + 60_000,
+      }),
       mintToken(TEST_ADMISSION_SECRET, { eventId: openEvent, userId: "mallory", expiresAt: now - 1 }),
       await admittedToken(other, "mallory"),
     ];
@@ -97,7 +163,11 @@ describe("every error of SPEC §6 from a real request", () => {
     // The victim's own token, presented by someone else.
     expectError(await p.client.issue(openEvent, "mallory", mine), 403, "not_admitted");
     // A token signed right but for a user who never took a slot (skipping the queue).
-    const skipper = mintToken(TEST_ADMISSION_SECRET, { eventId: openEvent, userId: "skipper", expiresAt: now + 60_000 });
+    const skipper = mintToken(TEST_ADMISSION_SECRET, {
+      eventId: openEvent,
+      userId: "skipper",
+      expiresAt: now + 60_000,
+    });
     expectError(await p.client.issue(openEvent, "skipper", skipper), 403, "not_admitted");
     expect(await p.redis.get(p.keys.event(openEvent).remaining)).toBe("5");
     expect(await p.redis.hlen(p.keys.event(openEvent).issued)).toBe(0);
@@ -137,8 +207,16 @@ describe("every error of SPEC §6 from a real request", () => {
   it("413 for a 20 KiB body, on the router and on the servers behind it", async () => {
     const big = JSON.stringify({ name: "x".repeat(20 * 1024) });
     const headers = { "content-type": "application/json" };
-    expectError(await p.client.call("POST", "/admin/api/events", { token: TEST_ADMIN_TOKEN, raw: big, headers }), 413, "payload_too_large");
-    expectError(await p.client.call("POST", `/api/events/${openEvent}/entry`, { user: "u", raw: big, headers }), 413, "payload_too_large");
+    expectError(
+      await p.client.call("POST", "/admin/api/events", { token: TEST_ADMIN_TOKEN, raw: big, headers }),
+      413,
+      "payload_too_large",
+    );
+    expectError(
+      await p.client.call("POST", `/api/events/${openEvent}/entry`, { user: "u", raw: big, headers }),
+      413,
+      "payload_too_large",
+    );
     const direct = await fetch(`${p.coupon.url}/admin/api/events`, {
       method: "POST",
       headers: { ...headers, authorization: `Bearer ${TEST_ADMIN_TOKEN}` },

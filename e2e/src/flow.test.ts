@@ -21,14 +21,25 @@ describe("the rush, end to end through the router", () => {
     const eventId = await p.client.createEvent({ stock: 3 });
     const entry = await p.client.enter(eventId, "direct-1");
     expect(entry.status).toBe(200);
-    expect(entry.body).toMatchObject({ status: "admitted", token: expect.any(String), expiresAt: expect.any(String) });
+    expect(entry.body).toMatchObject({
+      status: "admitted",
+      token: expect.any(String),
+      expiresAt: expect.any(String),
+    });
 
     const issued = await p.client.issue(eventId, "direct-1", String(entry.body.token));
     expect(issued.status).toBe(201);
-    expect(issued.body).toMatchObject({ status: "issued", couponId: expect.stringMatching(/^RG-/), remaining: 2 });
+    expect(issued.body).toMatchObject({
+      status: "issued",
+      couponId: expect.stringMatching(/^RG-/),
+      remaining: 2,
+    });
 
     const coupons = await waitFor(
-      () => p.client.call<{ coupons: { state: string; couponId: string }[] }>("GET", "/api/me/coupons", { user: "direct-1" }),
+      () =>
+        p.client.call<{ coupons: { state: string; couponId: string }[] }>("GET", "/api/me/coupons", {
+          user: "direct-1",
+        }),
       (r) => r.body.coupons.some((c) => c.state === "persisted"),
     );
     expect(coupons.body.coupons).toEqual([
@@ -43,7 +54,12 @@ describe("the rush, end to end through the router", () => {
     const eventId = await p.client.createEvent({ stock: 10, rpmThreshold: 0 });
     const entry = await p.client.enter(eventId, "queued-1");
     expect(entry.status).toBe(202);
-    expect(entry.body).toMatchObject({ status: "waiting", position: 1, waiting: 1, pollAfterMs: expect.any(Number) });
+    expect(entry.body).toMatchObject({
+      status: "waiting",
+      position: 1,
+      waiting: 1,
+      pollAfterMs: expect.any(Number),
+    });
     const admitted = await waitFor(
       () => p.client.status(eventId, "queued-1"),
       (r) => r.body.status === "admitted",
@@ -145,7 +161,9 @@ describe("the rush, end to end through the router", () => {
     await new Promise((r) => setTimeout(r, 1_100)); // the list is cached for up to 1 s
     const list = await p.client.call<{ events: { id: number; status: string }[] }>("GET", "/api/events");
     expect(list.body.events).toContainEqual(expect.objectContaining({ id: upcoming, status: "upcoming" }));
-    const traffic = await p.client.call("GET", "/admin/api/traffic", { token: "test-admin-token-0123456789" });
+    const traffic = await p.client.call("GET", "/admin/api/traffic", {
+      token: "test-admin-token-0123456789",
+    });
     expect(traffic.status).toBe(200);
     expect(traffic.body).toMatchObject({ rpmThreshold: 6000, liveRpm: expect.any(Object) });
   });

@@ -48,7 +48,9 @@ export async function startPlatform(options: PlatformOptions = {}) {
   );
   const coupon = await startCoupon(parseCouponEnv(common));
   const issuer =
-    options.issuer === false ? undefined : await startIssuer(parseIssuerEnv({ ...common, RECONCILE_INTERVAL_MS: "3600000" }));
+    options.issuer === false
+      ? undefined
+      : await startIssuer(parseIssuerEnv({ ...common, RECONCILE_INTERVAL_MS: "3600000" }));
   const router = await startRouter(
     parseRouterEnv({
       ...common,

@@ -39,15 +39,25 @@ export function defineCommands(redis: Redis): Redis {
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    rgGateSyncV1(...args: [...keys: string[], nowSec: Arg, delta: Arg, nowMs: Arg]): Result<number[], Context>;
+    rgGateSyncV1(
+      ...args: [...keys: string[], nowSec: Arg, delta: Arg, nowMs: Arg]
+    ): Result<number[], Context>;
     rgAdmitV1(...args: [...keys: string[], userId: string, now: Arg]): Result<Reply, Context>;
     rgEnterV1(...args: [...keys: string[], userId: string, now: Arg]): Result<Reply, Context>;
     rgStatusV1(...args: [...keys: string[], userId: string, now: Arg]): Result<Reply, Context>;
     rgLeaveV1(waiting: string, running: string, seen: string, userId: string): Result<number, Context>;
     rgScheduleV1(...args: [...keys: string[], now: Arg, fence: Arg]): Result<number[], Context>;
-    rgIssueV1(...args: [...keys: string[], userId: string, now: Arg, couponId: string]): Result<Reply, Context>;
+    rgIssueV1(
+      ...args: [...keys: string[], userId: string, now: Arg, couponId: string]
+    ): Result<Reply, Context>;
     rgWarmV1(meta: string, remaining: string, stock: Arg, ...fields: Arg[]): Result<number, Context>;
-    rgLeaseV1(lease: string, fence: string, holder: string, ttlMs: Arg, callback?: Callback<number>): Result<number, Context>;
+    rgLeaseV1(
+      lease: string,
+      fence: string,
+      holder: string,
+      ttlMs: Arg,
+      callback?: Callback<number>,
+    ): Result<number, Context>;
     rgReleaseV1(lease: string, holder: string): Result<number, Context>;
   }
 }

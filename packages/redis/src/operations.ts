@@ -76,7 +76,15 @@ export async function issue(
   k: EventKeys,
   args: { userId: string; now: number; couponId: string },
 ): Promise<IssueReply> {
-  const reply = await redis.rgIssueV1(k.meta, k.remaining, k.issued, k.running, args.userId, args.now, args.couponId);
+  const reply = await redis.rgIssueV1(
+    k.meta,
+    k.remaining,
+    k.issued,
+    k.running,
+    args.userId,
+    args.now,
+    args.couponId,
+  );
   const kind = String(reply[0]);
   if (kind === "issued") return { kind, remaining: Number(reply[1]) };
   if (["already_issued", "sold_out", "not_admitted", "not_open", "not_found"].includes(kind)) {
@@ -105,7 +113,12 @@ export interface GateSnapshot {
 }
 
 /** Appends one event's flush to a pipeline (the router sends all events in one round trip). */
-export function queueGateSync(p: ChainableCommander, k: EventKeys, delta: number, now: number): ChainableCommander {
+export function queueGateSync(
+  p: ChainableCommander,
+  k: EventKeys,
+  delta: number,
+  now: number,
+): ChainableCommander {
   return p.rgGateSyncV1(k.rpm, k.waiting, k.running, k.meta, k.remaining, Math.floor(now / 1000), delta, now);
 }
 
@@ -124,7 +137,12 @@ export function parseGateSync(reply: number[]): GateSnapshot {
   };
 }
 
-export function queueSchedule(p: ChainableCommander, k: EventKeys, now: number, fence: number): ChainableCommander {
+export function queueSchedule(
+  p: ChainableCommander,
+  k: EventKeys,
+  now: number,
+  fence: number,
+): ChainableCommander {
   return p.rgScheduleV1(k.meta, k.remaining, k.waiting, k.running, k.seen, k.sched, now, fence);
 }
 

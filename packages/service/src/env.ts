@@ -30,7 +30,10 @@ const DEV_ADMIN_TOKEN = "dev-admin-token";
 const DEV_ADMISSION_SECRET = "dev-admission-secret-not-for-production";
 
 export const adminToken = z.string().min(8, "must be at least 8 characters").default(DEV_ADMIN_TOKEN);
-export const admissionSecret = z.string().min(16, "must be at least 16 characters").default(DEV_ADMISSION_SECRET);
+export const admissionSecret = z
+  .string()
+  .min(16, "must be at least 16 characters")
+  .default(DEV_ADMISSION_SECRET);
 
 /**
  * Parses `source` (process.env by default) or throws one error naming every bad variable. In
@@ -46,8 +49,7 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, source: NodeJS.Proce
   const values = env as Record<string, unknown>;
   if (values.NODE_ENV === "production") {
     const weak = (["ADMIN_TOKEN", "ADMISSION_SECRET"] as const).filter(
-      (name) =>
-        name in values && (source[name] === undefined || String(values[name]).length < 32),
+      (name) => name in values && (source[name] === undefined || String(values[name]).length < 32),
     );
     if (weak.length > 0) {
       throw new Error(

@@ -12,7 +12,8 @@ export function errorResponse(c: Context, code: ErrorCode, message: string): Res
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) return errorResponse(c, err.code, err.message);
   if (err instanceof HTTPException) {
-    if (err.status === 413) return errorResponse(c, "payload_too_large", "request body is larger than 16 KiB");
+    if (err.status === 413)
+      return errorResponse(c, "payload_too_large", "request body is larger than 16 KiB");
     if (err.status === 401) return errorResponse(c, "unauthorized", "missing or wrong admin token");
     if (err.status < 500) return errorResponse(c, "invalid_request", err.message || "bad request");
   }

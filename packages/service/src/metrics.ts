@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 
 export interface Metrics {
   registry: Registry;
@@ -20,6 +20,11 @@ export function createMetrics(service: string): Metrics {
   return { registry, httpDuration };
 }
 
-export function counter<L extends string>(metrics: Metrics, name: string, help: string, labelNames: L[] = []) {
+export function counter<L extends string>(
+  metrics: Metrics,
+  name: string,
+  help: string,
+  labelNames: L[] = [],
+) {
   return new Counter<L>({ name, help, labelNames, registers: [metrics.registry] });
 }

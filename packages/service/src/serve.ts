@@ -22,24 +22,27 @@ export function listen(options: {
 }): Promise<RunningServer> {
   const { app, logger } = options;
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info: AddressInfo) => {
-      const host = options.host === "0.0.0.0" ? "127.0.0.1" : options.host;
-      logger.info({ port: info.port }, "listening");
-      resolve({
-        port: info.port,
-        url: `http://${host}:${info.port}`,
-        async close() {
-          const grace = setTimeout(() => closeAll(server), options.graceMs ?? 10_000);
-          await new Promise<void>((done) => {
-            server.close(() => done());
-            closeIdle(server);
-          });
-          clearTimeout(grace);
-          await options.onClose?.();
-          logger.info("closed");
-        },
-      });
-    });
+    const server = serve(
+      { fetch: app.fetch, port: options.port, hostname: options.host },
+      (info: AddressInfo) => {
+        const host = options.host === "0.0.0.0" ? "127.0.0.1" : options.host;
+        logger.info({ port: info.port }, "listening");
+        resolve({
+          port: info.port,
+          url: `http://${host}:${info.port}`,
+          async close() {
+            const grace = setTimeout(() => closeAll(server), options.graceMs ?? 10_000);
+            await new Promise<void>((done) => {
+              server.close(() => done());
+              closeIdle(server);
+            });
+            clearTimeout(grace);
+            await options.onClose?.();
+            logger.info("closed");
+          },
+        });
+      },
+    );
     server.once("error", reject);
   });
 }

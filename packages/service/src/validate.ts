@@ -19,7 +19,8 @@ export function validate<T extends keyof ValidationTargets, S extends ZodSchema>
 export function requireUser(): MiddlewareHandler<AppEnv> {
   return async function requireUser(c, next) {
     const parsed = userIdSchema.safeParse(c.req.header("x-user-id"));
-    if (!parsed.success) throw new ApiError("invalid_user", "X-User-Id must be 1-64 characters of [A-Za-z0-9_-]");
+    if (!parsed.success)
+      throw new ApiError("invalid_user", "X-User-Id must be 1-64 characters of [A-Za-z0-9_-]");
     c.set("userId", parsed.data);
     await next();
   };

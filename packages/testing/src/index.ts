@@ -1,4 +1,13 @@
 export { prepareDatabase, useDatabase } from "./database";
 export * from "./env";
 export { createRedisEvent } from "./events";
-export { callDelta, commandCalls, countRoundTrips, freePort, type RedisFixture, startScratchRedis, sum, useRedis } from "./redis";
+export {
+  callDelta,
+  commandCalls,
+  countRoundTrips,
+  freePort,
+  type RedisFixture,
+  startScratchRedis,
+  sum,
+  useRedis,
+} from "./redis";

@@ -39,7 +39,9 @@ export async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -50,9 +52,13 @@ export async function freePort(): Promise<number> {
  */
 export async function startScratchRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    {
+      stdio: "ignore",
+    },
+  );
   const url = `redis://127.0.0.1:${port}`;
   const probe = createRedis(url, { name: "probe" });
   for (let i = 0; ; i++) {
@@ -77,12 +83,16 @@ export async function startScratchRedis(): Promise<{ url: string; stop(): Promis
 export async function commandCalls(redis: Redis): Promise<Record<string, number>> {
   const info = await redis.info("commandstats");
   const calls: Record<string, number> = {};
-  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[match[1] as string] = Number(match[2]);
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+    calls[match[1] as string] = Number(match[2]);
   return calls;
 }
 
 /** Commands run between two commandstats readings, without the INFO calls that read them. */
-export function callDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+export function callDelta(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
   const delta: Record<string, number> = {};
   for (const [cmd, n] of Object.entries(after)) {
     const d = n - (before[cmd] ?? 0);

@@ -17,7 +17,11 @@ export function metaFromRow(row: CouponEvent): EventMeta {
   };
 }
 
-export function eventStatus(meta: { startsAt: number; endsAt: number }, remaining: number, now = Date.now()): EventStatus {
+export function eventStatus(
+  meta: { startsAt: number; endsAt: number },
+  remaining: number,
+  now = Date.now(),
+): EventStatus {
   if (now >= meta.endsAt) return "ended";
   if (remaining <= 0) return "sold_out";
   if (now < meta.startsAt) return "upcoming";
@@ -54,7 +58,10 @@ export async function warmEvent(deps: WarmDeps, eventId: number): Promise<boolea
     for (let after = 0; ; ) {
       const rows = await listEventIssuances(deps.db, { eventId, afterId: after, limit: WARM_CHUNK });
       if (rows.length === 0) break;
-      await deps.redis.hset(k.issued, ...rows.flatMap((r) => [r.userId, `${r.couponId}|${r.issuedAt.getTime()}`]));
+      await deps.redis.hset(
+        k.issued,
+        ...rows.flatMap((r) => [r.userId, `${r.couponId}|${r.issuedAt.getTime()}`]),
+      );
       after = rows[rows.length - 1]?.id ?? after;
     }
     const issued = await deps.redis.hlen(k.issued);

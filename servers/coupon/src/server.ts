@@ -22,7 +22,17 @@ export async function startCoupon(env: CouponEnv): Promise<RunningServer> {
   const issues = counter(metrics, "rushgate_issue_requests_total", "Issue requests by outcome", ["outcome"]);
   const db = database.db;
   const events = createEventCache({ db, redis, keys, logger });
-  const deps: CouponDeps = { env, redis, keys, db, database, queue, events, logger, metrics: { ...metrics, issues } };
+  const deps: CouponDeps = {
+    env,
+    redis,
+    keys,
+    db,
+    database,
+    queue,
+    events,
+    logger,
+    metrics: { ...metrics, issues },
+  };
   const app = createApp(deps);
   return listen({
     app,

@@ -12,7 +12,10 @@ describe("batcher", () => {
       },
     });
     await Promise.all([1, 2, 3, 4, 5].map((n) => batcher.add(n)));
-    expect(batches).toEqual([[1, 2, 3], [4, 5]]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
   });
 
   it("rejects every caller of a failed batch so their jobs are retried", async () => {

@@ -3,7 +3,11 @@
  * `maxSize` or `maxWaitMs` after its first item, and every caller's promise settles with its
  * batch. Batches flush concurrently (the MySQL pool bounds them).
  */
-export function createBatcher<T>(options: { maxSize: number; maxWaitMs: number; flush: (items: T[]) => Promise<void> }) {
+export function createBatcher<T>(options: {
+  maxSize: number;
+  maxWaitMs: number;
+  flush: (items: T[]) => Promise<void>;
+}) {
   type Entry = { item: T; resolve: () => void; reject: (err: unknown) => void };
   let pending: Entry[] = [];
   let timer: NodeJS.Timeout | undefined;

@@ -2,7 +2,13 @@ import { ISSUANCE_QUEUE, issuanceJobId, issuanceJobOptions } from "@rushgate/api
 import { countIssuances } from "@rushgate/db";
 import { createLogger } from "@rushgate/logger";
 import { createRedis, issue } from "@rushgate/redis";
-import { createRedisEvent, type RedisFixture, TEST_REDIS_URL, useDatabase, useRedis } from "@rushgate/testing";
+import {
+  createRedisEvent,
+  type RedisFixture,
+  TEST_REDIS_URL,
+  useDatabase,
+  useRedis,
+} from "@rushgate/testing";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -18,7 +24,11 @@ let queue: Queue;
 beforeEach(async () => {
   fx = await useRedis();
   blocking = createRedis(TEST_REDIS_URL, { blocking: true });
-  queue = new Queue(ISSUANCE_QUEUE, { connection: blocking, prefix: fx.keys.bullPrefix, defaultJobOptions: issuanceJobOptions });
+  queue = new Queue(ISSUANCE_QUEUE, {
+    connection: blocking,
+    prefix: fx.keys.bullPrefix,
+    defaultJobOptions: issuanceJobOptions,
+  });
 });
 afterEach(async () => {
   await queue.close();
@@ -54,7 +64,10 @@ async function drain(eventId: number, expected: number) {
     const counts = await queue.getJobCounts("wait", "active", "delayed", "prioritized");
     return Object.values(counts).every((n) => n === 0);
   };
-  while (((await countIssuances(database.db, { eventId })) < expected || !(await idle())) && Date.now() < deadline) {
+  while (
+    ((await countIssuances(database.db, { eventId })) < expected || !(await idle())) &&
+    Date.now() < deadline
+  ) {
     await new Promise((r) => setTimeout(r, 50));
   }
   await worker.stop();
@@ -72,7 +85,10 @@ describe("reconciler", () => {
 
     await drain(id, 1);
     expect(await countIssuances(database.db, { eventId: id })).toBe(1);
-    const [rows] = await database.pool.query("SELECT user_id, coupon_id FROM coupon_issuances WHERE event_id = ?", [id]);
+    const [rows] = await database.pool.query(
+      "SELECT user_id, coupon_id FROM coupon_issuances WHERE event_id = ?",
+      [id],
+    );
     expect(rows).toEqual([{ user_id: "lost-user", coupon_id: "RG-lost-user" }]);
 
     // Once the row exists there is nothing left to repair.
@@ -97,7 +113,11 @@ describe("reconciler", () => {
     await queue.add("issue", job, { jobId: issuanceJobId(id, "twice") });
     expect(await queue.getJobCounts("wait")).toEqual({ wait: 1 });
     await drain(id, 1);
-    expect(await queue.getJobCounts("wait", "completed", "failed")).toEqual({ wait: 0, completed: 0, failed: 0 });
+    expect(await queue.getJobCounts("wait", "completed", "failed")).toEqual({
+      wait: 0,
+      completed: 0,
+      failed: 0,
+    });
     expect(await countIssuances(database.db, { eventId: id })).toBe(1);
   });
 });

@@ -45,7 +45,8 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
       const candidates: IssuanceJob[] = [];
       for (let i = 0; i + 1 < flat.length; i += 2) {
         const { couponId, issuedAt } = parseIssued(flat[i + 1] as string);
-        if (now - issuedAt >= deps.minAgeMs) candidates.push({ eventId, userId: flat[i] as string, couponId, issuedAt });
+        if (now - issuedAt >= deps.minAgeMs)
+          candidates.push({ eventId, userId: flat[i] as string, couponId, issuedAt });
       }
       result.checked += candidates.length;
       if (candidates.length === 0) continue;

@@ -1,4 +1,4 @@
-import { type IssuanceJob, ISSUANCE_QUEUE } from "@rushgate/api";
+import { ISSUANCE_QUEUE, type IssuanceJob } from "@rushgate/api";
 import { type Db, insertIssuances } from "@rushgate/db";
 import type { Logger } from "@rushgate/logger";
 import { Worker } from "bullmq";
@@ -35,7 +35,12 @@ export function createIssuerWorker(options: IssuerWorkerOptions) {
     flush: async (jobs) => {
       await insertIssuances(
         options.db,
-        jobs.map((j) => ({ eventId: j.eventId, userId: j.userId, couponId: j.couponId, issuedAt: new Date(j.issuedAt) })),
+        jobs.map((j) => ({
+          eventId: j.eventId,
+          userId: j.userId,
+          couponId: j.couponId,
+          issuedAt: new Date(j.issuedAt),
+        })),
       );
       metrics?.persisted.inc(jobs.length);
       metrics?.batchSize.observe(jobs.length);

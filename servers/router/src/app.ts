@@ -1,6 +1,6 @@
+import type { Logger } from "@rushgate/logger";
 import type { Keys } from "@rushgate/redis";
 import { type AppEnv, createBaseApp, type Metrics } from "@rushgate/service";
-import type { Logger } from "@rushgate/logger";
 import type { Hono } from "hono";
 import type { Redis } from "ioredis";
 import type { Counter } from "prom-client";

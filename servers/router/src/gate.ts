@@ -47,11 +47,12 @@ export function createGate(options: GateOptions) {
       if (t) t.pending = 0;
     }
     const p = redis.pipeline().get(keys.threshold);
-    ids.forEach((id, i) => queueGateSync(p, keys.event(id), deltas[i] ?? 0, now));
+    for (const [i, id] of ids.entries()) queueGateSync(p, keys.event(id), deltas[i] ?? 0, now);
     try {
       const results = (await p.exec()) ?? [];
       const [thresholdErr, thresholdValue] = results[0] ?? [];
-      if (!thresholdErr) threshold = thresholdValue == null ? options.defaultThreshold : Number(thresholdValue);
+      if (!thresholdErr)
+        threshold = thresholdValue == null ? options.defaultThreshold : Number(thresholdValue);
       ids.forEach((id, i) => {
         const [err, reply] = results[i + 1] ?? [];
         if (err) throw err;
@@ -68,7 +69,8 @@ export function createGate(options: GateOptions) {
       });
       throw err;
     }
-    for (const [id, t] of tracked) if (now - t.lastUsed > FORGET_AFTER_MS && t.pending === 0) tracked.delete(id);
+    for (const [id, t] of tracked)
+      if (now - t.lastUsed > FORGET_AFTER_MS && t.pending === 0) tracked.delete(id);
   }
 
   function loop() {

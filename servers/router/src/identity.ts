@@ -13,7 +13,8 @@ export function identify(): MiddlewareHandler<AppEnv> {
     const header = c.req.header("x-user-id");
     const candidate = header ?? getCookie(c, "uid");
     const parsed = userIdSchema.safeParse(candidate);
-    if (!parsed.success) throw new ApiError("invalid_user", "X-User-Id must be 1-64 characters of [A-Za-z0-9_-]");
+    if (!parsed.success)
+      throw new ApiError("invalid_user", "X-User-Id must be 1-64 characters of [A-Za-z0-9_-]");
     c.set("userId", parsed.data);
     await next();
   };

@@ -14,7 +14,9 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
   const waitingRoom = createUpstream("waiting-room", env.WAITING_ROOM_URL, env.UPSTREAM_CONNECTIONS);
   const coupon = createUpstream("coupon", env.COUPON_URL, env.UPSTREAM_CONNECTIONS);
   const metrics = createMetrics("router");
-  const gateDecisions = counter(metrics, "rushgate_gate_decisions_total", "Gate decisions by outcome", ["decision"]);
+  const gateDecisions = counter(metrics, "rushgate_gate_decisions_total", "Gate decisions by outcome", [
+    "decision",
+  ]);
   const gate = createGate({
     redis,
     keys,
@@ -28,7 +30,16 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
       return res.statusCode === 200;
     },
   });
-  const app = createApp({ env, redis, keys, gate, waitingRoom, coupon, logger, metrics: { ...metrics, gateDecisions } });
+  const app = createApp({
+    env,
+    redis,
+    keys,
+    gate,
+    waitingRoom,
+    coupon,
+    logger,
+    metrics: { ...metrics, gateDecisions },
+  });
   gate.start();
   return listen({
     app,

@@ -1,7 +1,7 @@
+import { errorResponse } from "@rushgate/service";
 import type { Context } from "hono";
 import { Pool } from "undici";
 import type { IncomingHttpHeaders } from "undici/types/header";
-import { errorResponse } from "@rushgate/service";
 
 export interface Upstream {
   name: string;
@@ -11,7 +11,12 @@ export interface Upstream {
 export function createUpstream(name: string, url: string, connections: number): Upstream {
   return {
     name,
-    pool: new Pool(url, { connections, keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 }),
+    pool: new Pool(url, {
+      connections,
+      keepAliveTimeout: 30_000,
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    }),
   };
 }
 

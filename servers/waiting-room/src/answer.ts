@@ -18,7 +18,11 @@ export function queueAnswer(reply: QueueReply, ctx: { secret: string; eventId: n
     }
     case "admitted":
     case "issued":
-      return admittedBody(ctx.secret, { eventId: ctx.eventId, userId: ctx.userId, expiresAt: reply.expiresAt });
+      return admittedBody(ctx.secret, {
+        eventId: ctx.eventId,
+        userId: ctx.userId,
+        expiresAt: reply.expiresAt,
+      });
     case "sold_out":
       return { status: "sold_out" as const };
     case "not_in_queue":

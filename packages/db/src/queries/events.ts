@@ -15,7 +15,10 @@ export async function findEvent(db: Db, params: { id: number }): Promise<CouponE
 }
 
 /** Open and upcoming events, soonest first. */
-export async function listActiveEvents(db: Db, params: { now: Date; limit?: number }): Promise<CouponEvent[]> {
+export async function listActiveEvents(
+  db: Db,
+  params: { now: Date; limit?: number },
+): Promise<CouponEvent[]> {
   return db
     .select()
     .from(couponEvents)

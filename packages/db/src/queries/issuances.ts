@@ -36,7 +36,10 @@ export async function findPersistedUsers(
   return new Set(rows.map((r) => r.userId));
 }
 
-export async function listUserIssuances(db: Db, params: { userId: string; limit?: number }): Promise<CouponIssuance[]> {
+export async function listUserIssuances(
+  db: Db,
+  params: { userId: string; limit?: number },
+): Promise<CouponIssuance[]> {
   return db
     .select()
     .from(couponIssuances)

@@ -12,7 +12,9 @@ afterEach(async () => {
 });
 
 async function flush(k: EventKeys, delta: number, now: number) {
-  const [[err, reply]] = (await queueGateSync(fx.redis.pipeline(), k, delta, now).exec()) as [[Error | null, number[]]];
+  const [[err, reply]] = (await queueGateSync(fx.redis.pipeline(), k, delta, now).exec()) as [
+    [Error | null, number[]],
+  ];
   if (err) throw err;
   return parseGateSync(reply);
 }

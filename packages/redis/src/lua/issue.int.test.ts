@@ -40,7 +40,9 @@ describe("issue-4.lua", () => {
     await admitAll(id, ["alice"]);
     const k = fx.keys.event(id);
     const replies = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => issue(fx.redis, k, { userId: "alice", now: Date.now(), couponId: `c${i}` })),
+      Array.from({ length: 50 }, (_, i) =>
+        issue(fx.redis, k, { userId: "alice", now: Date.now(), couponId: `c${i}` }),
+      ),
     );
     expect(replies.filter((r) => r.kind === "issued")).toHaveLength(1);
     expect(replies.filter((r) => r.kind === "already_issued")).toHaveLength(49);
@@ -49,7 +51,10 @@ describe("issue-4.lua", () => {
 
   it("refuses outside the event window and leaves everything as it was", async () => {
     const now = Date.now();
-    const early = await createRedisEvent(fx.redis, fx.keys, { startsAt: now + 60_000, endsAt: now + 120_000 });
+    const early = await createRedisEvent(fx.redis, fx.keys, {
+      startsAt: now + 60_000,
+      endsAt: now + 120_000,
+    });
     const late = await createRedisEvent(fx.redis, fx.keys, { startsAt: now - 120_000, endsAt: now - 1 });
     for (const { id } of [early, late]) {
       await admitAll(id, ["bob"]);
@@ -64,17 +69,26 @@ describe("issue-4.lua", () => {
     const { id } = await createRedisEvent(fx.redis, fx.keys);
     const k = fx.keys.event(id);
     const now = Date.now();
-    expect(await issue(fx.redis, k, { userId: "carol", now, couponId: "c" })).toEqual({ kind: "not_admitted" });
+    expect(await issue(fx.redis, k, { userId: "carol", now, couponId: "c" })).toEqual({
+      kind: "not_admitted",
+    });
     await admitAll(id, ["carol"], now - 1);
-    expect(await issue(fx.redis, k, { userId: "carol", now, couponId: "c" })).toEqual({ kind: "not_admitted" });
+    expect(await issue(fx.redis, k, { userId: "carol", now, couponId: "c" })).toEqual({
+      kind: "not_admitted",
+    });
     await admitAll(id, ["carol"], now + 1000);
-    expect(await issue(fx.redis, k, { userId: "carol", now, couponId: "c1" })).toEqual({ kind: "issued", remaining: 99 });
+    expect(await issue(fx.redis, k, { userId: "carol", now, couponId: "c1" })).toEqual({
+      kind: "issued",
+      remaining: 99,
+    });
     expect(await fx.redis.zscore(k.running, "carol")).toBeNull();
     expect(await fx.redis.hget(k.issued, "carol")).toBe(`c1|${now}`);
   });
 
   it("says not_found for an event Redis does not know, so the caller can warm it", async () => {
-    expect(await issue(fx.redis, fx.keys.event(424242), { userId: "d", now: Date.now(), couponId: "c" })).toEqual({
+    expect(
+      await issue(fx.redis, fx.keys.event(424242), { userId: "d", now: Date.now(), couponId: "c" }),
+    ).toEqual({
       kind: "not_found",
     });
   });

@@ -12,7 +12,9 @@ afterEach(async () => {
 });
 
 async function tick(k: EventKeys, now = Date.now()) {
-  const [[, reply]] = (await queueSchedule(fx.redis.pipeline(), k, now, 1).exec()) as [[Error | null, number[]]];
+  const [[, reply]] = (await queueSchedule(fx.redis.pipeline(), k, now, 1).exec()) as [
+    [Error | null, number[]],
+  ];
   return parseSchedule(reply);
 }
 

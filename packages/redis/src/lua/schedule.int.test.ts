@@ -12,7 +12,9 @@ afterEach(async () => {
 });
 
 async function tick(k: EventKeys, now = Date.now(), fence = 1) {
-  const [[err, reply]] = (await queueSchedule(fx.redis.pipeline(), k, now, fence).exec()) as [[Error | null, number[]]];
+  const [[err, reply]] = (await queueSchedule(fx.redis.pipeline(), k, now, fence).exec()) as [
+    [Error | null, number[]],
+  ];
   if (err) throw err;
   return parseSchedule(reply);
 }

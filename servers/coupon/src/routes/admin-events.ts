@@ -50,7 +50,8 @@ export function registerAdminEvents(app: Hono<AppEnv>, deps: CouponDeps) {
     const failed = failedJobs.filter((j) => j?.id?.startsWith(prefix)).length;
     return c.json({
       liveRpm: parseGateSync(gate as number[]).liveRpm,
-      rpmThreshold: cached.meta.rpmThreshold ?? (threshold == null ? deps.env.DEFAULT_RPM_THRESHOLD : Number(threshold)),
+      rpmThreshold:
+        cached.meta.rpmThreshold ?? (threshold == null ? deps.env.DEFAULT_RPM_THRESHOLD : Number(threshold)),
       waiting: Number(waiting),
       running: Number(running),
       issued: Number(issued),

@@ -1,4 +1,4 @@
-import { ApiError, eventParamSchema, type EventView } from "@rushgate/api";
+import { ApiError, type EventView, eventParamSchema } from "@rushgate/api";
 import { listActiveEvents } from "@rushgate/db";
 import { type AppEnv, validate } from "@rushgate/service";
 import type { Hono } from "hono";

@@ -11,7 +11,8 @@ import { warmEvent } from "../events";
 const refusals = {
   already_issued: () => new ApiError("already_issued", "you already have a coupon for this event"),
   sold_out: () => new ApiError("sold_out", "the coupons are all gone"),
-  not_admitted: () => new ApiError("not_admitted", "your admission has expired or was given back: enter again"),
+  not_admitted: () =>
+    new ApiError("not_admitted", "your admission has expired or was given back: enter again"),
   not_open: () => new ApiError("event_not_open", "this event is not open"),
   not_found: () => new ApiError("event_not_found", "no such event"),
 } as const;

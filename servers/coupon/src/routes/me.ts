@@ -22,7 +22,9 @@ export function registerMe(app: Hono<AppEnv>, deps: CouponDeps) {
       issuedAt: r.issuedAt.toISOString(),
     }));
     const persisted = new Set(rows.map((r) => r.eventId));
-    const ids = (await deps.redis.zrangebyscore(deps.keys.events, Date.now() - RECENT_MS, "+inf")).map(Number);
+    const ids = (await deps.redis.zrangebyscore(deps.keys.events, Date.now() - RECENT_MS, "+inf")).map(
+      Number,
+    );
     const pending = ids.filter((id) => !persisted.has(id));
     if (pending.length > 0) {
       const p = deps.redis.pipeline();

@@ -31,7 +31,10 @@ export function registerEntry(app: Hono<AppEnv>, deps: RouterDeps) {
         case "admitted":
         case "issued":
           if (reply.kind === "admitted") deps.gate.tookSlot(eventId);
-          return c.json(admittedBody(deps.env.ADMISSION_SECRET, { eventId, userId, expiresAt: reply.expiresAt }), 200);
+          return c.json(
+            admittedBody(deps.env.ADMISSION_SECRET, { eventId, userId, expiresAt: reply.expiresAt }),
+            200,
+          );
         case "sold_out":
           throw new ApiError("sold_out", "the coupons are all gone");
         case "not_open":
