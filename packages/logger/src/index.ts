@@ -5,7 +5,6 @@ export type { Logger };
 /** The one root logger of a process; requests get children. JSON always, pretty never in prod. */
 export function createLogger(options: { service: string; level?: string }): Logger {
   return pino({
-    name: options.service,
     level: options.level ?? "info",
     base: { service: options.service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,

@@ -81,7 +81,8 @@ interface Cached {
 
 /** SPEC §6: event info costs 0–1 Redis round trips (cached in the process for up to 1 s). */
 export function createEventCache(deps: WarmDeps, ttlMs = 1_000) {
-  const cache = new Map<number, Cached>();
+  // Unknown ids are remembered too, so probing random ids cannot turn into a MySQL query each.
+  const cache = new Map<number, Cached | { at: number }>();
   // Concurrent misses for one event share one read, so a burst costs one round trip, not one each.
   const reading = new Map<number, Promise<Cached | null>>();
 
@@ -97,16 +98,14 @@ export function createEventCache(deps: WarmDeps, ttlMs = 1_000) {
   return {
     async get(eventId: number): Promise<Cached | null> {
       const hit = cache.get(eventId);
-      if (hit && Date.now() - hit.at < ttlMs) return hit;
+      if (hit && Date.now() - hit.at < ttlMs) return "view" in hit ? hit : null;
       let pending = reading.get(eventId);
       if (!pending) {
         pending = (async () => {
           let fresh = await read(eventId);
           if (!fresh && (await warmEvent(deps, eventId))) fresh = await read(eventId);
-          if (fresh) {
-            if (cache.size > 10_000) cache.clear();
-            cache.set(eventId, fresh);
-          }
+          if (cache.size > 10_000) cache.clear();
+          cache.set(eventId, fresh ?? { at: Date.now() });
           return fresh;
         })().finally(() => reading.delete(eventId));
         reading.set(eventId, pending);

@@ -129,6 +129,11 @@ export function createGate(options: GateOptions) {
     return "direct";
   }
 
+  /** Entries this instance counted that Redis has not seen yet. */
+  function unflushed(eventId: number): number {
+    return tracked.get(eventId)?.pending ?? 0;
+  }
+
   function count(eventId: number): void {
     const t = tracked.get(eventId);
     if (t) t.pending += 1;
@@ -146,6 +151,7 @@ export function createGate(options: GateOptions) {
     count,
     tookSlot,
     liveRpm,
+    unflushed,
     globalThreshold: () => threshold,
     setGlobalThreshold(value: number) {
       threshold = value;

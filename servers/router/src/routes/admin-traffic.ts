@@ -18,7 +18,8 @@ export function registerAdminTraffic(app: Hono<AppEnv>, deps: RouterDeps) {
     const liveRpm: Record<string, number> = {};
     ids.forEach((id, i) => {
       const [err, reply] = results[i + 1] ?? [];
-      if (!err) liveRpm[String(id)] = parseGateSync(reply as number[]).liveRpm + 0;
+      // Redis has every router's flushed counts; this router adds what it has not flushed yet.
+      if (!err) liveRpm[String(id)] = parseGateSync(reply as number[]).liveRpm + deps.gate.unflushed(id);
     });
     return c.json({
       rpmThreshold: threshold == null ? deps.env.DEFAULT_RPM_THRESHOLD : Number(threshold),

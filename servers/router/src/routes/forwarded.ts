@@ -28,10 +28,9 @@ export function registerForwarded(app: Hono<AppEnv>, deps: RouterDeps) {
     const { eventId } = c.req.valid("param");
     const res = await toCoupon(c);
     if (res.status !== 200) return res;
-    // The router knows the freshest live RPM and the threshold in force; the coupon server's
-    // figure is read from Redis and may trail by one flush.
+    // The coupon server read live RPM from Redis; this router adds the entries it has counted
+    // but not flushed yet.
     const stats = (await res.json()) as Record<string, unknown>;
-    await deps.gate.lookup(eventId);
-    return c.json({ ...stats, liveRpm: Math.max(Number(stats.liveRpm ?? 0), deps.gate.liveRpm(eventId)) });
+    return c.json({ ...stats, liveRpm: Number(stats.liveRpm ?? 0) + deps.gate.unflushed(eventId) });
   });
 }
