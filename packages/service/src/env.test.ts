@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { adminToken, admissionSecret, commonEnv, databaseUrl, parseEnv, port } from "./env";
 
-const shape = { ...commonEnv, PORT: port(8080), DATABASE_URL: databaseUrl, ADMIN_TOKEN: adminToken, ADMISSION_SECRET: admissionSecret };
+const shape = {
+  ...commonEnv,
+  PORT: port(8080),
+  DATABASE_URL: databaseUrl,
+  ADMIN_TOKEN: adminToken,
+  ADMISSION_SECRET: admissionSecret,
+};
 
 describe("configuration", () => {
   it("works with no variables at all, using SPEC §7's defaults", () => {
@@ -14,7 +20,8 @@ describe("configuration", () => {
   });
 
   it("refuses bad values with a message naming each variable", () => {
-    const bad = () => parseEnv(shape, { PORT: "eighty", REDIS_URL: "http://x", DATABASE_URL: "postgres://x/y" });
+    const bad = () =>
+      parseEnv(shape, { PORT: "eighty", REDIS_URL: "http://x", DATABASE_URL: "postgres://x/y" });
     for (const name of ["PORT", "REDIS_URL", "DATABASE_URL"]) expect(bad).toThrow(new RegExp(`\\b${name}: `));
     expect(() => parseEnv(shape, { PORT: "70000" })).toThrow(/PORT/);
     expect(() => parseEnv(shape, { ADMIN_TOKEN: "short" })).toThrow(/ADMIN_TOKEN/);
@@ -23,8 +30,8 @@ describe("configuration", () => {
   it("refuses the development secrets in production", () => {
     expect(() => parseEnv(shape, { NODE_ENV: "production" })).toThrow(/ADMIN_TOKEN[\s\S]*ADMISSION_SECRET/);
     const strong = "x".repeat(32);
-    expect(parseEnv(shape, { NODE_ENV: "production", ADMIN_TOKEN: strong, ADMISSION_SECRET: strong }).ADMIN_TOKEN).toBe(
-      strong,
-    );
+    expect(
+      parseEnv(shape, { NODE_ENV: "production", ADMIN_TOKEN: strong, ADMISSION_SECRET: strong }).ADMIN_TOKEN,
+    ).toBe(strong);
   });
 });

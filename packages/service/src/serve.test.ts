@@ -26,7 +26,10 @@ describe("graceful shutdown", () => {
     });
     const agent = new Agent({ connections: 20 });
     const inflight = Array.from({ length: 20 }, () =>
-      request(`${server.url}/slow`, { dispatcher: agent }).then(async (r) => ({ status: r.statusCode, body: await r.body.json() })),
+      request(`${server.url}/slow`, { dispatcher: agent }).then(async (r) => ({
+        status: r.statusCode,
+        body: await r.body.json(),
+      })),
     );
     await new Promise((r) => setTimeout(r, 100));
     await server.close();
