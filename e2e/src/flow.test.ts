@@ -38,9 +38,7 @@ describe("the rush, end to end through the router", () => {
 
     const coupons = await waitFor(
       () =>
-        p.client.call<{ coupons: { state: string; couponId: string }[] }>("GET", "/api/me/coupons", {
-          user: "direct-1",
-        }),
+        p.client.call<{ coupons: { state: string; couponId: string }[] }>("GET", "/api/me/coupons", { user }),
       (r) => r.body.coupons.some((c) => c.state === "persisted"),
     );
     expect(coupons.body.coupons).toEqual([
