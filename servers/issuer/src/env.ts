@@ -8,6 +8,8 @@ const shape = {
   ISSUER_CONCURRENCY: positiveInt(500),
   ISSUER_BATCH_SIZE: positiveInt(500),
   ISSUER_BATCH_WAIT_MS: positiveInt(5),
+  /** BullMQ lock of a job in hand; a crashed issuer's jobs are taken over after about this long. */
+  ISSUER_LOCK_MS: positiveInt(30_000),
   RECONCILE_INTERVAL_MS: positiveInt(30_000),
   /** Issuances younger than this are left alone: their enqueue may still be in flight. */
   RECONCILE_MIN_AGE_MS: positiveInt(10_000),

@@ -12,7 +12,7 @@ import { createIssuerWorker } from "./worker";
 
 export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
   const logger = createLogger({ service: "issuer", level: env.LOG_LEVEL });
-  const redis = createRedis(env.REDIS_URL, { name: "rushgate-issuer", blocking: true });
+  const redis = createRedis(env.REDIS_URL, { name: `rushgate-issuer-${env.REDIS_PREFIX}`, blocking: true });
   const keys = createKeys(env.REDIS_PREFIX);
   const database = createDb(env.DATABASE_URL, { connectionLimit: 8 });
   const metrics = createMetrics("issuer");
@@ -28,6 +28,7 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
     concurrency: env.ISSUER_CONCURRENCY,
     batchSize: env.ISSUER_BATCH_SIZE,
     batchWaitMs: env.ISSUER_BATCH_WAIT_MS,
+    lockMs: env.ISSUER_LOCK_MS,
     log: logger.child({ component: "worker" }),
     metrics: {
       persisted: counter(metrics, "rushgate_issuances_persisted_total", "Issuances written to MySQL"),

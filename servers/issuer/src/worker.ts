@@ -13,6 +13,8 @@ export interface IssuerWorkerOptions {
   concurrency: number;
   batchSize: number;
   batchWaitMs: number;
+  /** Lock duration; also the stalled-job check period, so a dead worker's jobs return that fast. */
+  lockMs?: number;
   log: Logger;
   metrics?: { persisted: Counter; batchSize: Histogram };
 }
@@ -51,6 +53,8 @@ export function createIssuerWorker(options: IssuerWorkerOptions) {
     connection: options.redis,
     prefix: options.bullPrefix,
     concurrency: options.concurrency,
+    lockDuration: options.lockMs ?? 30_000,
+    stalledInterval: options.lockMs ?? 30_000,
     autorun: false,
     settings: { backoffStrategy: backoffMs },
   });
