@@ -21,6 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
+          sequence: { groupOrder: 0 },
           include: ["{packages,servers}/*/src/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
         },
@@ -29,10 +30,26 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
+          // Projects with a higher groupOrder start only when the lower ones are done, so the
+          // fault tests (which stop MariaDB and kill connections) never overlap other tests.
+          sequence: { groupOrder: 1 },
           include: ["{packages,servers}/*/src/**/*.int.test.ts", "e2e/src/**/*.test.ts"],
+          exclude: ["e2e/src/faults/**", "**/node_modules/**"],
           globalSetup: ["packages/testing/src/global-setup.ts"],
           fileParallelism: false,
           testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "faults",
+          sequence: { groupOrder: 2 },
+          include: ["e2e/src/faults/**/*.test.ts"],
+          globalSetup: ["packages/testing/src/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 180_000,
           hookTimeout: 60_000,
         },
       },

@@ -38,6 +38,7 @@ export async function startPlatform(options: PlatformOptions = {}) {
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     ADMISSION_SECRET: TEST_ADMISSION_SECRET,
     DEFAULT_RPM_THRESHOLD: String(options.defaultThreshold ?? 6000),
+    SHUTDOWN_DRAIN_MS: "0",
   };
   const waitingRoom = await startWaitingRoom(
     parseWaitingRoomEnv({

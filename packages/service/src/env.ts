@@ -14,6 +14,12 @@ export const commonEnv = {
     .url()
     .refine((u) => /^rediss?:/.test(u), "must be a redis:// or rediss:// URL")
     .default("redis://127.0.0.1:6379"),
+  /**
+   * On SIGTERM, how long to keep serving (answering "Connection: close" and not ready) before
+   * closing the listener, so that load balancers and keep-alive clients move away without a
+   * request ever landing on a socket that is being closed.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(1000),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/, "1-32 characters of [A-Za-z0-9_-]")

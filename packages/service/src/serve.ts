@@ -6,7 +6,10 @@ import type { Hono } from "hono";
 export interface RunningServer {
   port: number;
   url: string;
-  /** Stops accepting, lets in-flight requests finish, then runs `onClose` (closing connections). */
+  /**
+   * Drains (still serving, each answer closing its connection, /readyz 503), stops accepting,
+   * lets in-flight requests finish, then runs `onClose` (closing Redis, MySQL, workers).
+   */
   close(): Promise<void>;
 }
 
@@ -18,31 +21,47 @@ export function listen(options: {
   host: string;
   logger: Logger;
   onClose?: () => Promise<void>;
+  /** How long to drain before closing the listener (SHUTDOWN_DRAIN_MS). */
+  drainMs?: number;
   graceMs?: number;
 }): Promise<RunningServer> {
   const { app, logger } = options;
+  let draining = false;
+  const fetch = async (request: Request, env: unknown): Promise<Response> => {
+    if (!draining) return app.fetch(request, env);
+    if (new URL(request.url).pathname === "/readyz") {
+      const body = { error: { code: "service_unavailable", message: "shutting down" } };
+      return Response.json(body, { status: 503, headers: { connection: "close" } });
+    }
+    const response = await app.fetch(request, env);
+    try {
+      response.headers.set("connection", "close");
+    } catch {
+      // immutable headers: the listener closes this connection after the drain anyway
+    }
+    return response;
+  };
   return new Promise((resolve, reject) => {
-    const server = serve(
-      { fetch: app.fetch, port: options.port, hostname: options.host },
-      (info: AddressInfo) => {
-        const host = options.host === "0.0.0.0" ? "127.0.0.1" : options.host;
-        logger.info({ port: info.port }, "listening");
-        resolve({
-          port: info.port,
-          url: `http://${host}:${info.port}`,
-          async close() {
-            const grace = setTimeout(() => closeAll(server), options.graceMs ?? 10_000);
-            await new Promise<void>((done) => {
-              server.close(() => done());
-              closeIdle(server);
-            });
-            clearTimeout(grace);
-            await options.onClose?.();
-            logger.info("closed");
-          },
-        });
-      },
-    );
+    const server = serve({ fetch, port: options.port, hostname: options.host }, (info: AddressInfo) => {
+      const host = options.host === "0.0.0.0" ? "127.0.0.1" : options.host;
+      logger.info({ port: info.port }, "listening");
+      resolve({
+        port: info.port,
+        url: `http://${host}:${info.port}`,
+        async close() {
+          draining = true;
+          if (options.drainMs) await new Promise((r) => setTimeout(r, options.drainMs));
+          const grace = setTimeout(() => closeAll(server), options.graceMs ?? 10_000);
+          await new Promise<void>((done) => {
+            server.close(() => done());
+            closeIdle(server);
+          });
+          clearTimeout(grace);
+          await options.onClose?.();
+          logger.info("closed");
+        },
+      });
+    });
     server.once("error", reject);
   });
 }

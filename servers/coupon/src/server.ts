@@ -38,6 +38,7 @@ export async function startCoupon(env: CouponEnv): Promise<RunningServer> {
     app,
     port: env.PORT,
     host: env.HOST,
+    drainMs: env.SHUTDOWN_DRAIN_MS,
     logger,
     onClose: async () => {
       await queue.close();

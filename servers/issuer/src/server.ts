@@ -55,6 +55,7 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
     app,
     port: env.PORT,
     host: env.HOST,
+    drainMs: env.SHUTDOWN_DRAIN_MS,
     logger,
     onClose: async () => {
       await reconciler.stop();

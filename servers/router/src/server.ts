@@ -45,6 +45,7 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
     app,
     port: env.PORT,
     host: env.HOST,
+    drainMs: env.SHUTDOWN_DRAIN_MS,
     logger,
     onClose: async () => {
       await gate.stop();

@@ -33,6 +33,7 @@ export async function startWaitingRoom(env: WaitingRoomEnv): Promise<RunningServ
     app,
     port: env.PORT,
     host: env.HOST,
+    drainMs: env.SHUTDOWN_DRAIN_MS,
     logger,
     onClose: async () => {
       await scheduler.stop();
