@@ -19,6 +19,8 @@ export interface PlatformOptions {
   issuer?: boolean;
   gateSyncMs?: number;
   defaultThreshold?: number;
+  /** Extra environment for every server (e.g. rate limits, which tests turn off by default). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -39,6 +41,9 @@ export async function startPlatform(options: PlatformOptions = {}) {
     ADMISSION_SECRET: TEST_ADMISSION_SECRET,
     DEFAULT_RPM_THRESHOLD: String(options.defaultThreshold ?? 6000),
     SHUTDOWN_DRAIN_MS: "0",
+    RATE_LIMIT_USER_PER_SEC: "0",
+    RATE_LIMIT_IP_PER_SEC: "0",
+    ...options.env,
   };
   const waitingRoom = await startWaitingRoom(
     parseWaitingRoomEnv({

@@ -50,6 +50,8 @@ export async function startStack(options: { env?: Record<string, string>; waitin
     ISSUER_LOCK_MS: "2000",
     RECONCILE_INTERVAL_MS: "1000",
     RECONCILE_MIN_AGE_MS: "2000",
+    RATE_LIMIT_USER_PER_SEC: "0",
+    RATE_LIMIT_IP_PER_SEC: "0",
     ...options.env,
   };
   const procs = new Map<string, Proc>();

@@ -4,6 +4,7 @@ export const errorStatus = {
   invalid_user: 400,
   unauthorized: 401,
   not_admitted: 403,
+  forbidden: 403,
   not_found: 404,
   event_not_found: 404,
   not_in_queue: 404,
@@ -11,6 +12,7 @@ export const errorStatus = {
   event_not_open: 409,
   sold_out: 410,
   payload_too_large: 413,
+  too_many_requests: 429,
   internal_error: 500,
   service_unavailable: 503,
 } as const;

@@ -6,7 +6,9 @@ import type { Redis } from "ioredis";
 import type { Counter } from "prom-client";
 import type { RouterEnv } from "./env";
 import type { Gate } from "./gate";
+import { registerPages } from "./pages";
 import { registerAdminTraffic } from "./routes/admin-traffic";
+import { rateLimit } from "./rate-limit";
 import { registerEntry } from "./routes/entry";
 import { registerForwarded } from "./routes/forwarded";
 import type { Upstream } from "./upstream";
@@ -30,8 +32,18 @@ export function createApp(deps: RouterDeps): Hono<AppEnv> {
       await deps.redis.ping();
     },
   });
+  const limits = {
+    userPerSec: deps.env.RATE_LIMIT_USER_PER_SEC,
+    userBurst: deps.env.RATE_LIMIT_USER_BURST,
+    ipPerSec: deps.env.RATE_LIMIT_IP_PER_SEC,
+    ipBurst: deps.env.RATE_LIMIT_IP_BURST,
+    trustProxy: deps.env.TRUST_PROXY,
+  };
+  app.use("/api/events/:eventId/entry", rateLimit("entry", limits));
+  app.use("/api/queue/:eventId/status", rateLimit("status", limits));
   registerEntry(app, deps);
   registerForwarded(app, deps);
   registerAdminTraffic(app, deps);
+  registerPages(app, deps);
   return app;
 }

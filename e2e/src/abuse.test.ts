@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Platform, startPlatform } from "./platform";
+
+let p: Platform;
+beforeAll(async () => {
+  p = await startPlatform({
+    env: {
+      RATE_LIMIT_USER_PER_SEC: "5",
+      RATE_LIMIT_USER_BURST: "10",
+      RATE_LIMIT_IP_PER_SEC: "200",
+      RATE_LIMIT_IP_BURST: "300",
+    },
+  });
+});
+afterAll(async () => {
+  await p.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("abuse", () => {
+  it("turns away a client polling every 10 ms with 429 and Retry-After, and nobody else notices", async () => {
+    const eventId = await p.client.createEvent({ rpmThreshold: 0 });
+    await p.client.enter(eventId, "greedy");
+    await p.client.enter(eventId, "polite");
+    const greedy: number[] = [];
+    const polite: number[] = [];
+    let retryAfter: string | string[] | undefined;
+    const until = Date.now() + 2_000;
+    await Promise.all([
+      (async () => {
+        while (Date.now() < until) {
+          const res = await p.client.status(eventId, "greedy");
+          greedy.push(res.status);
+          if (res.status === 429) retryAfter = res.headers["retry-after"];
+          await sleep(10);
+        }
+      })(),
+      (async () => {
+        while (Date.now() < until) {
+          polite.push((await p.client.status(eventId, "polite")).status);
+          await sleep(300);
+        }
+      })(),
+    ]);
+    const limited = greedy.filter((s) => s === 429).length;
+    // Burst 10 plus 5 a second for 2 s: at most about 20 answers, the rest refused.
+    expect(greedy.length - limited).toBeLessThanOrEqual(22);
+    expect(limited).toBeGreaterThan(greedy.length / 2);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(polite.every((s) => s === 200)).toBe(true);
+    const refused = await p.client.status(eventId, "greedy");
+    if (refused.status === 429) expect(refused.body).toMatchObject({ error: { code: "too_many_requests" } });
+  });
+
+  it("limits one address that rotates user ids", async () => {
+    const eventId = await p.client.createEvent({ rpmThreshold: 0 });
+    const statuses = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => p.client.enter(eventId, `rot-${i}`)),
+    ).then((all) => all.map((r) => r.status));
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(100);
+    expect(statuses.filter((s) => s === 202).length).toBeGreaterThanOrEqual(250);
+    // Only the accepted entries joined (and may have moved on to running): the refused ones changed nothing.
+    const k = p.keys.event(eventId);
+    const joined = (await p.redis.zcard(k.waiting)) + (await p.redis.zcard(k.running));
+    expect(joined).toBe(statuses.filter((s) => s === 202).length);
+  });
+
+  it("answers 431 to oversized headers without falling over", async () => {
+    const res = await fetch(`${p.router.url}/api/events`, { headers: { "x-junk": "x".repeat(20 * 1024) } });
+    expect(res.status).toBe(431);
+    expect((await fetch(`${p.router.url}/healthz`)).status).toBe(200);
+  });
+});
