@@ -1,0 +1,200 @@
+/**
+ * `pnpm bench`: the ratios of docs/PERFORMANCE.md, measured side by side in one run on a private
+ * redis-server, printed as a table and written as JSON under load-tests/results/.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startScratchRedis } from "@rushgate/testing";
+import { BENCH_USAGE, type BenchOptions, parseBenchArgs } from "./args";
+import { type DrainResult, measureDrain } from "./bench/drain";
+import { measureRoundTrips, type RoundTripResult } from "./bench/round-trips";
+import { measureThroughput, type ThroughputResult } from "./bench/throughput";
+import { measureTick, type TickResult } from "./bench/tick";
+import { machine } from "./machine";
+import { ensureDir, prepareDatabase, repoRoot, runId, type Spawned, spawnNode, startStack } from "./stack";
+import { type Cell, fixed, formatTable, ms } from "./table";
+
+const log = (line: string) => console.log(line);
+
+interface Results {
+  throughput?: ThroughputResult[];
+  roundTrips?: RoundTripResult[];
+  drain?: DrainResult;
+  tick?: TickResult;
+}
+
+async function runStackPhases(opts: BenchOptions, redisUrl: string, nodeArgs: string[], results: Results) {
+  const prefix = `bench${runId()}`;
+  const stack = await startStack({
+    redisUrl,
+    databaseUrl: opts.databaseUrl,
+    prefix,
+    issuer: false,
+    schedulerEnabled: false,
+    nodeArgs,
+  });
+  const baseline: Spawned[] = [];
+  try {
+    if (opts.only.includes("throughput")) {
+      const script = fileURLToPath(new URL("./baseline.js", import.meta.url));
+      const back = await spawnNode({
+        name: `${prefix}-baseline-back`,
+        script,
+        args: ["back"],
+        env: { REDIS_URL: redisUrl },
+        nodeArgs,
+        readyPath: "/healthz",
+      });
+      baseline.push(back);
+      const front = await spawnNode({
+        name: `${prefix}-baseline-front`,
+        script,
+        args: ["front"],
+        env: { BACK_URL: back.url },
+        nodeArgs,
+        readyPath: "/healthz",
+      });
+      baseline.push(front);
+      results.throughput = await measureThroughput({
+        stack,
+        redisUrl,
+        baselineUrl: front.url,
+        rounds: opts.rounds,
+        roundSeconds: opts.roundSeconds,
+        concurrency: opts.concurrency,
+        log,
+      });
+    }
+    if (opts.only.includes("round-trips")) {
+      log("round trips: measuring gate, status and issue with MONITOR");
+      results.roundTrips = await measureRoundTrips({ stack, redisUrl, requests: 300 });
+    }
+  } finally {
+    for (const b of baseline.reverse()) await b.stop();
+    await stack.stop();
+  }
+}
+
+function summaryRows(r: Results): Record<string, Cell>[] {
+  const rows: Record<string, Cell>[] = [];
+  const yes = (ok: boolean) => (ok ? "met" : "MISSED");
+  for (const t of r.throughput ?? []) {
+    const target = t.name === "status" ? 1.0 : 0.8;
+    rows.push({
+      measure: `${t.name} throughput (req/s)`,
+      rushgate: fixed(t.routerMedian, 0),
+      baseline: fixed(t.baselineMedian, 0),
+      result: `${fixed(t.ratio)}x`,
+      target: `>= ${target.toFixed(1)}x`,
+      verdict: yes(t.ratio >= target),
+    });
+  }
+  for (const rt of r.roundTrips ?? []) {
+    rows.push({
+      measure: `${rt.name}: Redis round trips / request`,
+      rushgate: fixed(rt.perRequest),
+      baseline: "",
+      result: `${fixed(rt.commandsPerRequest, 1)} commands`,
+      target: rt.target,
+      verdict: yes(rt.met),
+    });
+  }
+  if (r.drain) {
+    rows.push({
+      measure: `issuer drain (jobs/s, ${r.drain.concurrency} concurrent)`,
+      rushgate: fixed(r.drain.issuerMedian, 0),
+      baseline: fixed(r.drain.noopMedian, 0),
+      result: `${fixed(r.drain.ratio)}x`,
+      target: ">= 0.7x",
+      verdict: yes(r.drain.ratio >= 0.7),
+    });
+  }
+  if (r.tick) {
+    rows.push({
+      measure: `scheduler tick, ${r.tick.waiting} waiting (ms)`,
+      rushgate: ms(r.tick.client.p50),
+      baseline: "",
+      result: `p95 ${ms(r.tick.client.p95)}, in Redis ${ms(r.tick.server.p50)}`,
+      target: "< 5 ms",
+      verdict: yes(r.tick.client.p50 < 5),
+    });
+  }
+  return rows;
+}
+
+async function main(): Promise<number> {
+  const opts = parseBenchArgs(process.argv.slice(2));
+  if (opts.help) {
+    process.stdout.write(BENCH_USAGE);
+    return 0;
+  }
+  const m = machine();
+  log(
+    `bench on ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${process.version}; phases ${opts.only.join(", ")}`,
+  );
+  const resultsDir = ensureDir(join(repoRoot, "load-tests", "results"));
+  const nodeArgs = opts.profile
+    ? ["--cpu-prof", "--cpu-prof-dir", ensureDir(join(resultsDir, "profiles"))]
+    : [];
+  const scratch = await startScratchRedis();
+  log(`private redis-server at ${scratch.url}`);
+  const results: Results = {};
+  try {
+    await prepareDatabase(opts.databaseUrl);
+    if (opts.only.includes("throughput") || opts.only.includes("round-trips")) {
+      await runStackPhases(opts, scratch.url, nodeArgs, results);
+    }
+    if (opts.only.includes("drain")) {
+      results.drain = await measureDrain({
+        redisUrl: scratch.url,
+        databaseUrl: opts.databaseUrl,
+        jobs: opts.drainJobs,
+        rounds: opts.drainRounds,
+        nodeArgs,
+        log,
+      });
+    }
+    if (opts.only.includes("tick")) {
+      log(`tick: ${opts.ticks} scheduler ticks with ${opts.tickWaiting} people waiting`);
+      results.tick = await measureTick({
+        redisUrl: scratch.url,
+        waiting: opts.tickWaiting,
+        ticks: opts.ticks,
+      });
+    }
+  } finally {
+    await scratch.stop();
+  }
+
+  const rows = summaryRows(results);
+  log(`\n${formatTable(rows)}`);
+  for (const rt of results.roundTrips ?? []) {
+    const by = Object.entries(rt.byServer)
+      .map(([s, n]) => `${s} ${fixed(n)}`)
+      .join(", ");
+    const cmds = Object.entries(rt.byCommand)
+      .map(([c, n]) => `${c} ${fixed(n)}`)
+      .join(", ");
+    log(
+      `  ${rt.name}: by server ${by || "none"}; by command ${cmds || "none"}; router flushes meanwhile ${rt.flushes}`,
+    );
+  }
+  const file = opts.json ?? join(resultsDir, `bench-${Date.now()}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: new Date().toISOString(), options: opts, machine: m, summary: rows, ...results }, null, 2)}\n`,
+  );
+  log(
+    `\nresults written to ${file}${opts.profile ? `; CPU profiles in ${join(resultsDir, "profiles")}` : ""}`,
+  );
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(2);
+  },
+);

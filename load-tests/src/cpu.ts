@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+/**
+ * CPU time of processes on this machine, from /proc (Linux), so a report can say which process
+ * used the cores: on a 2-core machine the driver itself is one of the loads.
+ */
+const CLOCK_TICKS = 100;
+
+/** User + system CPU seconds of a process so far; NaN when it cannot be read. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Pids whose command name is one of `names` (e.g. mariadbd). */
+export function findPids(names: string[]): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (names.includes(readFileSync(`/proc/${entry}/comm`, "utf8").trim())) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+export interface CpuWatch {
+  /** Per process: CPU seconds used since the watch began, and that as % of one core. */
+  read(): { name: string; seconds: number; percentOfCore: number }[];
+}
+
+export function watchCpu(processes: { name: string; pid: number | undefined }[]): CpuWatch {
+  const started = performance.now();
+  const self = process.cpuUsage();
+  const before = processes.map((p) => (p.pid === undefined ? Number.NaN : cpuSeconds(p.pid)));
+  return {
+    read() {
+      const wall = (performance.now() - started) / 1000;
+      const own = process.cpuUsage(self);
+      const rows = [{ name: "driver (this process)", seconds: (own.user + own.system) / 1e6 }];
+      processes.forEach((p, i) => {
+        const now = p.pid === undefined ? Number.NaN : cpuSeconds(p.pid);
+        rows.push({ name: p.name, seconds: now - (before[i] ?? Number.NaN) });
+      });
+      return rows
+        .filter((r) => Number.isFinite(r.seconds))
+        .map((r) => ({ ...r, percentOfCore: (100 * r.seconds) / wall }));
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { type Answer, errorCode, type Http } from "./http";
+import { Samples } from "./stats";
+
+/**
+ * One virtual user of the rush scenario, the same journey as load-tests/k6/lib.js: enter; while
+ * waiting, poll the status every pollMs; when admitted, issue once (retrying only a transport
+ * error or a 5xx, whose outcome is unknown); stop on issued, already_issued or sold_out. Bounded
+ * like k6: MAX_FAILURES failed calls in a row, MAX_ISSUE_TRIES issues, or maxWaitSeconds.
+ */
+export const ENDPOINTS = ["entry", "status", "issue"] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
+export type Outcome = "issued" | "already_issued" | "sold_out" | "gave_up" | "error";
+
+const MAX_FAILURES = 5;
+const MAX_ISSUE_TRIES = 3;
+
+/** Everything the driver counts; shared by all VUs (one process, one event loop). */
+export class Tally {
+  readonly latency: Record<Endpoint, Samples> = {
+    entry: new Samples(),
+    status: new Samples(),
+    issue: new Samples(),
+  };
+  readonly errors: Record<Endpoint, number> = { entry: 0, status: 0, issue: 0 };
+  readonly timeInQueue = new Samples();
+  /** userId -> couponId of every 201 the driver saw. */
+  readonly coupons = new Map<string, string>();
+  readonly outcomes: Record<Outcome, number> = {
+    issued: 0,
+    already_issued: 0,
+    sold_out: 0,
+    gave_up: 0,
+    error: 0,
+  };
+  /** The first few unexpected answers, for the report. */
+  readonly samples: string[] = [];
+  entered = 0;
+  waiting = 0;
+  queued = 0;
+  admitted = 0;
+  requests = 0;
+
+  record(endpoint: Endpoint, answer: Answer, expected: boolean): void {
+    this.requests += 1;
+    this.latency[endpoint].push(answer.ms);
+    if (expected) return;
+    this.errors[endpoint] += 1;
+    if (this.samples.length < 10) {
+      const what = answer.error ?? JSON.stringify(answer.body).slice(0, 200);
+      this.samples.push(`${endpoint}: ${answer.status} ${what}`);
+    }
+  }
+
+  get errorCount(): number {
+    return this.errors.entry + this.errors.status + this.errors.issue;
+  }
+}
+
+type QueueAnswer =
+  | { kind: "admitted"; token: string }
+  | { kind: "waiting" }
+  | { kind: "sold_out" }
+  | { kind: "not_in_queue" }
+  | { kind: "error" };
+
+function queueAnswer(body: Record<string, unknown>): QueueAnswer {
+  if (body.status === "admitted" && typeof body.token === "string")
+    return { kind: "admitted", token: body.token };
+  if (body.status === "waiting") return { kind: "waiting" };
+  if (body.status === "sold_out") return { kind: "sold_out" };
+  return { kind: "error" };
+}
+
+export interface JourneyContext {
+  http: Http;
+  tally: Tally;
+  eventId: number;
+  pollMs: number;
+  maxWaitSeconds: number;
+}
+
+async function enter(ctx: JourneyContext, userId: string): Promise<QueueAnswer> {
+  const res = await ctx.http.call("POST", `/api/events/${ctx.eventId}/entry`, { "x-user-id": userId });
+  let answer: QueueAnswer = { kind: "error" };
+  if (res.status === 200 || res.status === 202) {
+    const said = queueAnswer(res.body);
+    const fits =
+      (res.status === 200 && said.kind === "admitted") || (res.status === 202 && said.kind === "waiting");
+    if (fits) answer = said;
+  } else if (res.status === 410 && errorCode(res.body) === "sold_out") {
+    answer = { kind: "sold_out" };
+  }
+  ctx.tally.record("entry", res, answer.kind !== "error");
+  return answer;
+}
+
+async function status(ctx: JourneyContext, userId: string): Promise<QueueAnswer> {
+  const res = await ctx.http.call("GET", `/api/queue/${ctx.eventId}/status`, { "x-user-id": userId });
+  let answer: QueueAnswer = { kind: "error" };
+  if (res.status === 200) answer = queueAnswer(res.body);
+  else if (res.status === 404 && errorCode(res.body) === "not_in_queue") answer = { kind: "not_in_queue" };
+  // A user who keeps polling is never evicted: not_in_queue counts as an error, then re-enters.
+  ctx.tally.record("status", res, answer.kind !== "error" && answer.kind !== "not_in_queue");
+  return answer;
+}
+
+type IssueResult = "issued" | "already_issued" | "sold_out" | "retry" | "error";
+
+async function issue(ctx: JourneyContext, userId: string, token: string): Promise<IssueResult> {
+  const res = await ctx.http.call("POST", `/api/events/${ctx.eventId}/issue`, {
+    "x-user-id": userId,
+    authorization: `Bearer ${token}`,
+  });
+  const code = errorCode(res.body);
+  let result: IssueResult = "error";
+  if (res.status === 201 && res.body.status === "issued" && typeof res.body.couponId === "string") {
+    result = "issued";
+    ctx.tally.coupons.set(userId, res.body.couponId);
+  } else if (res.status === 409 && code === "already_issued") result = "already_issued";
+  else if (res.status === 410 && code === "sold_out") result = "sold_out";
+  else if (res.status === 0 || res.status >= 500) result = "retry";
+  ctx.tally.record("issue", res, result !== "error" && result !== "retry");
+  return result;
+}
+
+export async function journey(ctx: JourneyContext, userId: string): Promise<Outcome> {
+  const outcome = await walk(ctx, userId);
+  ctx.tally.outcomes[outcome] += 1;
+  return outcome;
+}
+
+async function walk(ctx: JourneyContext, userId: string): Promise<Outcome> {
+  const { tally } = ctx;
+  const started = performance.now();
+  const deadline = Date.now() + ctx.maxWaitSeconds * 1000;
+  let inQueue = false;
+  let everQueued = false;
+  let needEntry = true;
+  let failures = 0;
+  tally.entered += 1;
+  const leaveQueue = () => {
+    if (inQueue) tally.waiting -= 1;
+    inQueue = false;
+  };
+
+  while (Date.now() < deadline) {
+    const answer = needEntry ? await enter(ctx, userId) : await status(ctx, userId);
+    if (answer.kind === "error" || answer.kind === "not_in_queue") {
+      if (answer.kind === "not_in_queue") needEntry = true;
+      failures += 1;
+      if (failures >= MAX_FAILURES) {
+        leaveQueue();
+        return "error";
+      }
+      await sleep(ctx.pollMs);
+      continue;
+    }
+    failures = 0;
+    if (answer.kind === "sold_out") {
+      leaveQueue();
+      return "sold_out";
+    }
+    if (answer.kind === "waiting") {
+      if (!inQueue) tally.waiting += 1;
+      if (!everQueued) tally.queued += 1;
+      inQueue = true;
+      everQueued = true;
+      needEntry = false;
+      await sleep(ctx.pollMs);
+      continue;
+    }
+
+    const queuedFor = everQueued ? performance.now() - started : undefined;
+    leaveQueue();
+    tally.admitted += 1;
+    if (queuedFor !== undefined) tally.timeInQueue.push(queuedFor);
+    for (let tries = 1; tries <= MAX_ISSUE_TRIES; tries += 1) {
+      const result = await issue(ctx, userId, answer.token);
+      if (result === "retry") {
+        await sleep(ctx.pollMs);
+        continue;
+      }
+      return result;
+    }
+    return "error";
+  }
+  leaveQueue();
+  return "gave_up";
+}

@@ -1,0 +1,238 @@
+/**
+ * `pnpm load`: the rush scenario of load-tests/k6/rush.js, driven from Node (undici, no k6).
+ * Starts the four built servers (unless --url names a running router), creates the event through
+ * the admin API, runs the virtual users with a progress line, prints latency per endpoint, waits
+ * for the issuer to drain and checks SPEC §5 against MySQL. Exit 1 when an invariant fails.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { LOAD_USAGE, type LoadOptions, parseLoadArgs } from "./args";
+import { findPids, watchCpu } from "./cpu";
+import { createEvent, createHttp, fetchStats, type Http } from "./http";
+import { type Check, checkInvariants } from "./invariants";
+import { ENDPOINTS, journey, Tally } from "./journey";
+import { machine, redisPid } from "./machine";
+import { deletePrefix, ensureDir, prepareDatabase, repoRoot, runId, type Stack, startStack } from "./stack";
+import { summarize } from "./stats";
+import { fixed, formatTable, ms } from "./table";
+
+function progressLine(tally: Tally, elapsedMs: number, reqPerSec: number): string {
+  const o = tally.outcomes;
+  return (
+    `${(elapsedMs / 1000).toFixed(0).padStart(4)}s  entered ${tally.entered}  waiting ${tally.waiting}  ` +
+    `admitted ${tally.admitted}  issued ${o.issued}  sold out ${o.sold_out}  errors ${tally.errorCount}  ` +
+    `req/s ${reqPerSec.toFixed(0)}`
+  );
+}
+
+/** One line a second: rewritten in place on a terminal, appended otherwise (CI logs, files). */
+function startProgress(tally: Tally, started: number) {
+  const tty = process.stdout.isTTY;
+  let lastRequests = 0;
+  let lastAt = started;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const rate = ((tally.requests - lastRequests) * 1000) / (now - lastAt);
+    lastRequests = tally.requests;
+    lastAt = now;
+    const line = progressLine(tally, now - started, rate);
+    process.stdout.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+  }, 1000);
+  return () => {
+    clearInterval(timer);
+    if (tty) process.stdout.write("\n");
+  };
+}
+
+async function runScenario(http: Http, opts: LoadOptions, eventId: number, id: string) {
+  const tally = new Tally();
+  const ctx = { http, tally, eventId, pollMs: opts.pollMs, maxWaitSeconds: opts.maxWaitSeconds };
+  const started = performance.now();
+  const stopProgress = startProgress(tally, started);
+  const users = Array.from({ length: opts.vus }, (_, i) =>
+    sleep((i * opts.arrivalSeconds * 1000) / opts.vus).then(() => journey(ctx, `load-${id}-${i + 1}`)),
+  );
+  await Promise.all(users);
+  stopProgress();
+  return { tally, seconds: (performance.now() - started) / 1000 };
+}
+
+function latencyRows(tally: Tally, seconds: number) {
+  const rows = ENDPOINTS.map((endpoint) => {
+    const s = summarize(tally.latency[endpoint].values());
+    return {
+      endpoint: endpoint as string,
+      requests: s.count,
+      errors: tally.errors[endpoint],
+      "p50 ms": ms(s.p50),
+      "p95 ms": ms(s.p95),
+      "p99 ms": ms(s.p99),
+      "max ms": ms(s.max),
+      "mean ms": ms(s.mean),
+      "req/s": fixed(s.count / seconds, 0),
+    };
+  });
+  const all = summarize(Float64Array.from(ENDPOINTS.flatMap((e) => Array.from(tally.latency[e].values()))));
+  rows.push({
+    endpoint: "all",
+    requests: all.count,
+    errors: tally.errorCount,
+    "p50 ms": ms(all.p50),
+    "p95 ms": ms(all.p95),
+    "p99 ms": ms(all.p99),
+    "max ms": ms(all.max),
+    "mean ms": ms(all.mean),
+    "req/s": fixed(all.count / seconds, 0),
+  });
+  return rows;
+}
+
+async function waitForDrain(http: Http, adminToken: string, eventId: number, seconds: number) {
+  const deadline = Date.now() + seconds * 1000;
+  let stats = await fetchStats(http, adminToken, eventId);
+  while (stats.queued > 0 && Date.now() < deadline) {
+    await sleep(500);
+    stats = await fetchStats(http, adminToken, eventId);
+  }
+  return stats;
+}
+
+async function main(): Promise<number> {
+  const opts = parseLoadArgs(process.argv.slice(2));
+  if (opts.help) {
+    process.stdout.write(LOAD_USAGE);
+    return 0;
+  }
+  const id = runId();
+  let stack: Stack | undefined;
+  const prefix = `load${id}`;
+  if (!opts.url) {
+    console.log(`preparing ${opts.databaseUrl.replace(/\/\/[^@]*@/, "//")} and starting the four servers`);
+    await prepareDatabase(opts.databaseUrl);
+    stack = await startStack({ redisUrl: opts.redisUrl, databaseUrl: opts.databaseUrl, prefix });
+  }
+  const baseUrl = opts.url ?? stack?.routerUrl ?? "";
+  const adminToken = stack?.adminToken ?? opts.adminToken;
+  const http = createHttp(baseUrl, opts.connections);
+  try {
+    const eventId = await createEvent(http, adminToken, {
+      name: `load ${id}`,
+      stock: opts.stock,
+      rpmThreshold: opts.rpmThreshold,
+      runningCapacity: opts.runningCapacity,
+      admitPerTick: opts.admitPerTick,
+      admissionTtlSeconds: 300,
+      openSeconds: opts.arrivalSeconds + opts.maxWaitSeconds + 3600,
+    });
+    const m = machine();
+    console.log(
+      `event ${eventId} at ${baseUrl}: ${opts.vus} users over ${opts.arrivalSeconds}s, stock ${opts.stock}, ` +
+        `rpmThreshold ${opts.rpmThreshold}, poll ${opts.pollMs} ms, ${opts.connections} connections`,
+    );
+    console.log(`machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${process.version}`);
+
+    const watched = (stack?.servers ?? []).map((s) => ({
+      name: s.name.replace(`${prefix}-`, ""),
+      pid: s.child.pid,
+    }));
+    const rpid = stack ? await redisPid(opts.redisUrl) : undefined;
+    const cpu = watchCpu([
+      ...watched,
+      { name: "redis-server", pid: rpid },
+      ...findPids(["mariadbd", "mysqld"]).map((pid) => ({ name: "mysql", pid })),
+    ]);
+    const { tally, seconds } = await runScenario(http, opts, eventId, id);
+    const cpuRows = cpu.read();
+
+    const latency = latencyRows(tally, seconds);
+    console.log(`\nscenario finished in ${seconds.toFixed(1)} s\n`);
+    console.log(formatTable(latency));
+    const errorRate = tally.requests ? tally.errorCount / tally.requests : 0;
+    console.log(
+      `\nerrors: ${tally.errorCount} of ${tally.requests} requests (${fixed(100 * errorRate, 3)} %)`,
+    );
+    for (const sample of tally.samples) console.log(`  ${sample}`);
+    const queue = summarize(tally.timeInQueue.values());
+    console.log(
+      `time in queue (${queue.count} users who queued): p50 ${ms(queue.p50)} ms, p95 ${ms(queue.p95)} ms, ` +
+        `max ${ms(queue.max)} ms`,
+    );
+    const o = tally.outcomes;
+    console.log(
+      `users: ${opts.vus}, queued ${tally.queued}, admitted ${tally.admitted}; issued ${o.issued}, ` +
+        `sold out ${o.sold_out}, already issued ${o.already_issued}, gave up ${o.gave_up}, failed ${o.error}`,
+    );
+    console.log(`\nCPU during the scenario (% of one core; ${m.cpus} cores in all):`);
+    console.log(
+      formatTable(
+        cpuRows.map((r) => ({
+          process: r.name,
+          "cpu s": fixed(r.seconds, 1),
+          "% core": fixed(r.percentOfCore, 0),
+        })),
+      ),
+    );
+
+    console.log(`\nwaiting up to ${opts.drainSeconds}s for the issuer to persist every coupon`);
+    const drainStarted = performance.now();
+    const stats = await waitForDrain(http, adminToken, eventId, opts.drainSeconds);
+    console.log(
+      `drained in ${((performance.now() - drainStarted) / 1000).toFixed(1)} s: ${JSON.stringify(stats)}`,
+    );
+    const checks: Check[] = await checkInvariants({
+      databaseUrl: opts.databaseUrl,
+      eventId,
+      stock: opts.stock,
+      users: opts.vus,
+      redisIssued: stats.issued,
+      seen: tally.coupons,
+    });
+    checks.unshift({
+      name: "drained (stats queued = 0)",
+      ok: stats.queued === 0,
+      detail: `queued ${stats.queued}, failed ${stats.failed}`,
+    });
+    console.log(`\nSPEC §5 invariants (MySQL ${opts.databaseUrl.replace(/\/\/[^@]*@/, "//")}):`);
+    console.log(
+      formatTable(checks.map((c) => ({ check: c.name, result: c.ok ? "ok" : "FAILED", detail: c.detail }))),
+    );
+
+    const file =
+      opts.json ??
+      join(ensureDir(join(repoRoot, "load-tests", "results")), `load-${opts.vus}-${Date.now()}.json`);
+    const report = {
+      at: new Date().toISOString(),
+      options: { ...opts, adminToken: undefined },
+      machine: m,
+      eventId,
+      seconds,
+      latency,
+      errors: { count: tally.errorCount, requests: tally.requests, rate: errorRate, samples: tally.samples },
+      timeInQueue: queue,
+      users: { queued: tally.queued, admitted: tally.admitted, ...tally.outcomes },
+      cpu: cpuRows,
+      stats,
+      invariants: checks,
+    };
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nsummary written to ${file}`);
+    const failed = checks.filter((c) => !c.ok);
+    if (failed.length > 0) console.error(`\n${failed.length} invariant(s) FAILED`);
+    return failed.length > 0 ? 1 : 0;
+  } finally {
+    await http.close();
+    if (stack) {
+      await stack.stop();
+      await deletePrefix(opts.redisUrl, prefix);
+    }
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`load: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  },
+);
