@@ -1,5 +1,14 @@
 export { createBaseApp, MAX_BODY_BYTES } from "./app";
-export { requireAdmin } from "./auth";
+export {
+  ADMIN_COOKIE,
+  ADMIN_SESSION_MS,
+  adminSession,
+  assertSameOrigin,
+  isSameOrigin,
+  requireAdmin,
+  setRequestAuthorization,
+  verifyAdminSession,
+} from "./auth";
 export type { AppEnv } from "./context";
 export * from "./env";
 export { errorResponse, handleError } from "./errors";
