@@ -1,0 +1,167 @@
+import { TEST_ADMIN_TOKEN } from "@rushgate/testing";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Platform, startPlatform } from "../platform";
+import { waitFor } from "../wait";
+import { type Chromium, ensureChromium, INSTALL_TIMEOUT_MS, launchChromium, newPerson } from "./chromium";
+
+let p: Platform;
+let chromium: Chromium | undefined;
+let missing: string | null = null;
+const people: BrowserContext[] = [];
+
+beforeAll(async () => {
+  missing = ensureChromium();
+  if (missing) {
+    console.warn(`\n${"!".repeat(78)}\n!! BROWSER TESTS SKIPPED: ${missing}\n${"!".repeat(78)}\n`);
+    return;
+  }
+  [p, chromium] = await Promise.all([startPlatform(), launchChromium()]);
+}, INSTALL_TIMEOUT_MS);
+
+afterAll(async () => {
+  for (const person of people) await person.close();
+  await chromium?.close();
+  await p?.close();
+});
+
+async function person(): Promise<Page> {
+  if (!chromium) throw new Error("no browser");
+  const context = await newPerson(chromium, p.router.url);
+  people.push(context);
+  return context.newPage();
+}
+
+/** Someone holding the only running slot, so everyone else waits until the test lets them in. */
+async function hold(eventId: number, user = "holder") {
+  await p.redis.zadd(p.keys.event(eventId).running, Date.now() + 60_000, user);
+}
+const release = (eventId: number, user = "holder") => p.redis.zrem(p.keys.event(eventId).running, user);
+
+const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? "";
+
+describe("in a real browser", () => {
+  it("waits in line, watches the position fall, gets a coupon, and sees it already issued on reload", async (ctx) => {
+    if (missing) ctx.skip();
+    const eventId = await p.client.createEvent({ stock: 5, rpmThreshold: 0, runningCapacity: 1 });
+    await hold(eventId);
+    for (const u of ["ahead-0", "ahead-1"]) expect((await p.client.enter(eventId, u)).status).toBe(202);
+
+    const page = await person();
+    await page.goto(`/events/${eventId}`);
+    await page.waitForURL(`**/queue/${eventId}`);
+    expect(await text(page, "#position")).toBe("3");
+    expect(await text(page, "#ahead")).toBe("2");
+    expect(await text(page, "[aria-live=polite]")).toContain("number 3 in line");
+    const progressAt3 = Number(await page.locator("#progress").getAttribute("value"));
+
+    // Let the people ahead through one by one: each takes the slot, then leaves it.
+    await release(eventId);
+    await expect.poll(() => text(page, "#position")).toBe("2");
+    await p.client.leave(eventId, "ahead-0");
+    await expect.poll(() => text(page, "#position")).toBe("1");
+    expect(await text(page, "#position-label")).toBe("You're next");
+    const progressAt1 = Number(await page.locator("#progress").getAttribute("value"));
+    expect(progressAt1).toBeGreaterThan(progressAt3);
+
+    // Our turn: the page moves on by itself.
+    await p.client.leave(eventId, "ahead-1");
+    await page.waitForURL(`**/events/${eventId}`, { timeout: 15_000 });
+    await page.getByRole("button", { name: "Get coupon" }).click();
+    await expect.poll(() => text(page, "#result"), { timeout: 10_000 }).toMatch(/Issued! Your coupon is RG-/);
+    await page.locator("#coupon-list li").first().waitFor();
+    expect(await text(page, "#coupon-list")).toMatch(/RG-[\w-]+/);
+
+    await page.reload();
+    expect(await text(page, "#result")).toContain("Already issued.");
+    expect(await page.getByRole("button", { name: "Get coupon" }).count()).toBe(0);
+    const uid = (await page.context().cookies()).find((c) => c.name === "uid");
+    expect(uid).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+  });
+
+  it("tells someone still waiting that it is sold out, at once", async (ctx) => {
+    if (missing) ctx.skip();
+    const eventId = await p.client.createEvent({ stock: 1, rpmThreshold: 0, runningCapacity: 1 });
+    await hold(eventId);
+    expect((await p.client.enter(eventId, "lucky")).status).toBe(202);
+
+    const page = await person();
+    await page.goto(`/events/${eventId}`);
+    await page.waitForURL(`**/queue/${eventId}`);
+    expect(await text(page, "#position")).toBe("2");
+
+    await release(eventId);
+    const admitted = await waitFor(
+      () => p.client.status(eventId, "lucky"),
+      (r) => r.body.status === "admitted",
+    );
+    expect((await p.client.issue(eventId, "lucky", String(admitted.body.token))).status).toBe(201);
+    await expect.poll(() => text(page, "#outcome"), { timeout: 5_000 }).toContain("Sold out");
+    expect(await page.locator("#queue-card").isHidden()).toBe(true);
+  });
+
+  it("keeps polling through a network error, with back-off, and says so", async (ctx) => {
+    if (missing) ctx.skip();
+    const eventId = await p.client.createEvent({ stock: 5, rpmThreshold: 0, runningCapacity: 1 });
+    await hold(eventId);
+    const page = await person();
+    await page.goto(`/queue/${eventId}`);
+    await page.route("**/api/queue/**", (route) => route.abort("internetdisconnected"));
+    await expect
+      .poll(() => text(page, "#conn"), { timeout: 10_000 })
+      .toMatch(/Connection problem.*Retrying in/);
+    await page.unroute("**/api/queue/**");
+    await release(eventId);
+    await page.waitForURL(`**/events/${eventId}`, { timeout: 20_000 });
+  });
+
+  it("lets the admin sign in, change the threshold and watch the stats move", async (ctx) => {
+    if (missing) ctx.skip();
+    const page = await person();
+    await page.goto("/admin");
+    await page.getByLabel("Admin token").fill("not-the-token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    expect(await text(page, "body")).toContain("That token is not right.");
+    await page.getByLabel("Admin token").fill(TEST_ADMIN_TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    expect(page.url()).not.toContain(TEST_ADMIN_TOKEN);
+    const session = (await page.context().cookies()).find((c) => c.name === "rg_admin");
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/admin" });
+
+    await page.getByLabel("Entries per minute", { exact: true }).fill("3");
+    await page.getByRole("button", { name: "Save threshold" }).click();
+    await expect.poll(() => text(page, "#threshold-msg")).toContain("Saved");
+    expect(
+      (await p.client.call("GET", "/admin/api/traffic", { token: TEST_ADMIN_TOKEN })).body,
+    ).toMatchObject({
+      rpmThreshold: 3,
+    });
+
+    await page.getByLabel("Name").fill("Dashboard drop");
+    await page.getByLabel("Coupons (stock)").fill("20");
+    // The browser runs in UTC (newPerson), so its local time is the ISO time.
+    await page.locator("#ev-starts").fill(new Date(Date.now() - 60_000).toISOString().slice(0, 16));
+    await page.getByRole("button", { name: "Create event" }).click();
+    await expect.poll(() => text(page, "#event-msg")).toMatch(/Created event #\d+/);
+    const eventId = Number(/#(\d+)/.exec(await text(page, "#event-msg"))?.[1]);
+    const card = page.locator(`#ev-${eventId}`);
+    await card.waitFor();
+
+    // Traffic: over the threshold of 3, so most of these wait, and the stats move.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => p.client.enter(eventId, `crowd-${i}`)));
+    expect(await p.client.rush(eventId, "buyer")).toBe("issued");
+    await expect
+      .poll(async () => Number(await card.locator("b.rpm").textContent()), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(9);
+    await expect
+      .poll(async () => Number(await card.locator('[data-field="issued"]').textContent()), {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    expect(await card.locator(".vs").textContent()).toContain("threshold 3");
+    expect(Number(await card.locator('[data-field="remaining"]').textContent())).toBe(19);
+    const points = await card.locator("polyline.rpm").getAttribute("points");
+    expect(points?.split(" ").length).toBeGreaterThan(1);
+  });
+});

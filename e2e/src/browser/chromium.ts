@@ -1,0 +1,82 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium } from "playwright-core";
+
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** The hook that installs Chromium may wait this long (apt on a fresh machine). */
+export const INSTALL_TIMEOUT_MS = 10 * 60_000;
+
+function run(command: string): { ok: boolean; output: string } {
+  const res = spawnSync("sh", ["-c", command], {
+    encoding: "utf8",
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    timeout: INSTALL_TIMEOUT_MS - 30_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { ok: res.status === 0, output: `${res.stdout ?? ""}${res.stderr ?? ""}`.slice(-2_000) };
+}
+
+/**
+ * Makes sure Debian's Chromium is installed, installing it with apt when we are root. Returns
+ * null when it is there, else why it cannot be (the caller skips, loudly).
+ */
+export function ensureChromium(): string | null {
+  if (existsSync(CHROMIUM)) return null;
+  if (process.getuid?.() !== 0) return `${CHROMIUM} is missing and we are not root to apt-get install it`;
+  if (!existsSync("/usr/bin/apt-get")) return `${CHROMIUM} is missing and there is no apt-get`;
+  console.log("browser tests: installing Chromium (apt-get install chromium), this takes a while once");
+  const update = run("apt-get update -qq");
+  if (!update.ok) return `apt-get update failed:\n${update.output}`;
+  const install = run("apt-get install -y -qq chromium");
+  if (!install.ok || !existsSync(CHROMIUM)) return `apt-get install chromium failed:\n${install.output}`;
+  return null;
+}
+
+export interface Chromium {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * Headless Chromium. Playwright gives every launch a fresh `--user-data-dir` of its own (it
+ * refuses one in `args`) and removes it on close.
+ */
+export async function launchChromium(): Promise<Chromium> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** A fresh browser "person": own cookies, a desktop or phone viewport. */
+export function newPerson(c: Chromium, baseURL: string, viewport = DESKTOP): Promise<BrowserContext> {
+  return c.browser.newContext({
+    baseURL,
+    viewport,
+    deviceScaleFactor: 1,
+    isMobile: viewport === PHONE,
+    hasTouch: viewport === PHONE,
+    locale: "en-GB",
+    timezoneId: "UTC",
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * Shared by every page script (prepended, so each page loads one file): shows `<time data-local>`
+ * in the reader's own time zone, and a tiny JSON fetch helper. Plain ES2017, no build step.
+ */
+export const commonJs = `"use strict";
+var rg = {
+  $: function (id) { return document.getElementById(id); },
+  localTimes: function (scope) {
+    var nodes = (scope || document).querySelectorAll("time[data-local]");
+    for (var i = 0; i < nodes.length; i++) {
+      var d = new Date(nodes[i].getAttribute("datetime"));
+      if (!isNaN(d.getTime())) nodes[i].textContent = d.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+    }
+  },
+  // Resolves {status, body}; rejects only when the network fails or the answer is not JSON.
+  json: function (method, url, body) {
+    var init = { method: method, credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" } };
+    if (body !== undefined) {
+      init.headers["content-type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    return fetch(url, init).then(function (res) {
+      if (res.status === 204) return { status: 204, body: null };
+      return res.json().then(function (b) { return { status: res.status, body: b }; });
+    });
+  },
+  text: function (el, value) { if (el && el.textContent !== String(value)) el.textContent = String(value); },
+};
+rg.localTimes();
+`;

@@ -1,0 +1,100 @@
+/**
+ * The event page's script: refreshes the remaining stock, sends "Get coupon" to the JSON API (the
+ * router turns the admission cookie into the bearer token), says the result in plain words, and
+ * lists the user's coupons afterwards. Without it, the button posts a form the server answers.
+ */
+export const eventJs = `(function () {
+  var root = rg.$("event");
+  if (!root) return;
+  var id = root.getAttribute("data-event");
+  var form = rg.$("issue-form");
+  var result = rg.$("result");
+
+  function remaining() {
+    rg.json("GET", "/api/events/" + id).then(function (r) {
+      if (r.status !== 200) return;
+      var left = r.body.remaining;
+      rg.text(rg.$("remaining"), left > 0 ? left + " of " + r.body.stock + " left" : "None left");
+    }).catch(function () {}).then(function () { setTimeout(remaining, 3000); });
+  }
+
+  function say(kind, title, detail, link) {
+    result.className = "notice " + kind;
+    result.textContent = "";
+    var strong = document.createElement("strong");
+    strong.textContent = title;
+    var p = document.createElement("p");
+    p.textContent = detail + " ";
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link[0];
+      a.textContent = link[1];
+      p.appendChild(a);
+    }
+    result.appendChild(strong);
+    result.appendChild(p);
+  }
+
+  function coupons() {
+    return rg.json("GET", "/api/me/coupons").then(function (r) {
+      if (r.status !== 200) return;
+      var list = rg.$("coupon-list");
+      list.textContent = "";
+      r.body.coupons.forEach(function (c) {
+        var li = document.createElement("li");
+        var code = document.createElement("span");
+        code.className = "code";
+        code.textContent = c.couponId;
+        var meta = document.createElement("div");
+        meta.className = "small muted";
+        meta.textContent = (String(c.eventId) === id ? "This drop" : "Drop #" + c.eventId) + " · " +
+          new Date(c.issuedAt).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) + " · " +
+          (c.state === "persisted" ? "confirmed" : "being confirmed");
+        li.appendChild(code);
+        li.appendChild(meta);
+        list.appendChild(li);
+      });
+      rg.$("coupons").hidden = r.body.coupons.length === 0;
+    }).catch(function () {});
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var button = form.querySelector("button");
+      button.disabled = true;
+      button.textContent = "Getting your coupon…";
+      rg.json("POST", "/api/events/" + id + "/issue").then(function (r) {
+        var code = r.body && r.body.error ? r.body.error.code : "";
+        if (r.status === 201) {
+          form.hidden = true;
+          say("ok", "Issued! Your coupon is " + r.body.couponId + ".",
+            "It is yours and saved to your account; you'll find it below. Nothing else to do.");
+        } else if (code === "already_issued") {
+          form.hidden = true;
+          say("ok", "Already issued.", "You already have a coupon for this drop (one per person). It is listed below.");
+        } else if (code === "sold_out") {
+          form.hidden = true;
+          say("bad", "Sold out.", "Every coupon has been given out, so there is nothing more to do here. Sorry!", ["/", "See other drops"]);
+        } else if (code === "not_admitted") {
+          form.hidden = true;
+          say("warn", "Your admission has expired.", "Your turn ran out before you took the coupon. Get back in line to try again:",
+            ["/events/" + id, "Rejoin the line"]);
+        } else if (code === "event_not_open") {
+          form.hidden = true;
+          say("bad", "This drop is not open.", "It has ended, or has not started yet.", ["/", "See other drops"]);
+        } else {
+          throw new Error("HTTP " + r.status);
+        }
+        return coupons();
+      }).catch(function () {
+        say("warn", "We could not reach the server.", "Your place is still held for now. Check your connection and press the button again.");
+      }).then(function () {
+        button.disabled = false;
+        button.textContent = "Get coupon";
+      });
+    });
+  }
+  setTimeout(remaining, 3000);
+})();
+`;
