@@ -6,7 +6,6 @@ import type { Redis } from "ioredis";
 import type { Counter } from "prom-client";
 import type { RouterEnv } from "./env";
 import type { Gate } from "./gate";
-import { registerPages } from "./pages";
 import { registerAdminTraffic } from "./routes/admin-traffic";
 import { rateLimit } from "./rate-limit";
 import { registerEntry } from "./routes/entry";
@@ -44,6 +43,5 @@ export function createApp(deps: RouterDeps): Hono<AppEnv> {
   registerEntry(app, deps);
   registerForwarded(app, deps);
   registerAdminTraffic(app, deps);
-  registerPages(app, deps);
   return app;
 }
