@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import type { Counter } from "prom-client";
 import type { RouterEnv } from "./env";
 import type { Gate } from "./gate";
+import { registerPages } from "./pages";
 import { rateLimit } from "./rate-limit";
 import { registerAdminTraffic } from "./routes/admin-traffic";
 import { registerEntry } from "./routes/entry";
@@ -43,5 +44,6 @@ export function createApp(deps: RouterDeps): Hono<AppEnv> {
   registerEntry(app, deps);
   registerForwarded(app, deps);
   registerAdminTraffic(app, deps);
+  registerPages(app, deps);
   return app;
 }
