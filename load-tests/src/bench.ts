@@ -11,7 +11,7 @@ import { type DrainResult, measureDrain } from "./bench/drain";
 import { measureRoundTrips, type RoundTripResult } from "./bench/round-trips";
 import { measureThroughput, type ThroughputResult } from "./bench/throughput";
 import { measureTick, type TickResult } from "./bench/tick";
-import { machine } from "./machine";
+import { machine, redisPid } from "./machine";
 import { ensureDir, prepareDatabase, repoRoot, runId, type Spawned, spawnNode, startStack } from "./stack";
 import { type Cell, fixed, formatTable, ms } from "./table";
 
@@ -56,9 +56,15 @@ async function runStackPhases(opts: BenchOptions, redisUrl: string, nodeArgs: st
         readyPath: "/healthz",
       });
       baseline.push(front);
+      const processes = [...stack.servers, back, front].map((s) => ({
+        name: s.name.replace(`${prefix}-`, ""),
+        pid: s.child.pid,
+      }));
+      processes.push({ name: "redis-server", pid: await redisPid(redisUrl) });
       results.throughput = await measureThroughput({
         stack,
         redisUrl,
+        processes,
         baselineUrl: front.url,
         rounds: opts.rounds,
         roundSeconds: opts.roundSeconds,
@@ -169,6 +175,19 @@ async function main(): Promise<number> {
 
   const rows = summaryRows(results);
   log(`\n${formatTable(rows)}`);
+  for (const t of results.throughput ?? []) {
+    const names = [...new Set([...Object.keys(t.routerCpu), ...Object.keys(t.baselineCpu)])];
+    log(`\nCPU µs per ${t.name} request (median of rounds), by process:`);
+    log(
+      formatTable(
+        names.map((n) => ({
+          process: n,
+          rushgate: Number.isFinite(t.routerCpu[n] ?? Number.NaN) ? fixed(t.routerCpu[n] ?? 0, 0) : "",
+          baseline: Number.isFinite(t.baselineCpu[n] ?? Number.NaN) ? fixed(t.baselineCpu[n] ?? 0, 0) : "",
+        })),
+      ),
+    );
+  }
   for (const rt of results.roundTrips ?? []) {
     const by = Object.entries(rt.byServer)
       .map(([s, n]) => `${s} ${fixed(n)}`)

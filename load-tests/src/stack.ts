@@ -166,6 +166,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const router = await spawnServer("router", {
       WAITING_ROOM_URL: waitingRoom.url,
       COUPON_URL: coupon.url,
+      // Every simulated user comes from this one machine: the per-IP limit would throttle them all
+      // together. The per-user limit stays as deployed.
+      RATE_LIMIT_IP_PER_SEC: "0",
     });
     return {
       routerUrl: router.url,

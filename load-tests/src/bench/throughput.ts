@@ -1,9 +1,13 @@
 import { createKeys, createRedis, enter } from "@rushgate/redis";
 import { mintToken } from "@rushgate/token";
+import { cpuSeconds } from "../cpu";
 import { createEvent, createHttp } from "../http";
 import type { Stack } from "../stack";
 import { median } from "../stats";
 import { closedLoop, type LoopRequest, type LoopResult } from "./loop";
+
+/** CPU microseconds per request of each process during one loop. */
+export type CpuPerRequest = Record<string, number>;
 
 export interface ThroughputResult {
   name: "status" | "issue";
@@ -12,6 +16,9 @@ export interface ThroughputResult {
   routerMedian: number;
   baselineMedian: number;
   ratio: number;
+  /** Median CPU µs per request, per process, of the router side and the baseline side. */
+  routerCpu: CpuPerRequest;
+  baselineCpu: CpuPerRequest;
 }
 
 const WAITERS = 10_000;
@@ -30,6 +37,8 @@ export async function measureThroughput(options: {
   rounds: number;
   roundSeconds: number;
   concurrency: number;
+  /** Processes whose CPU is accounted per request (servers, baseline, redis-server). */
+  processes: { name: string; pid: number | undefined }[];
   log: (line: string) => void;
 }): Promise<ThroughputResult[]> {
   const { stack, log } = options;
@@ -102,12 +111,28 @@ export async function measureThroughput(options: {
     headers: { "x-user-id": `i${poll++}`, authorization: "Bearer v1.0.x.0.baseline-token-of-similar-length" },
   });
 
-  const loop = (
+  const cpu: Record<string, CpuPerRequest[]> = {};
+  const loop = async (
     url: string,
     expect: number,
     next: () => LoopRequest | undefined,
     seconds = options.roundSeconds,
-  ) => closedLoop({ url, concurrency: options.concurrency, seconds, expect, next });
+    tag?: string,
+  ) => {
+    const before = options.processes.map((p) => (p.pid === undefined ? Number.NaN : cpuSeconds(p.pid)));
+    const self = process.cpuUsage();
+    const result = await closedLoop({ url, concurrency: options.concurrency, seconds, expect, next });
+    if (tag) {
+      const own = process.cpuUsage(self);
+      const perRequest: CpuPerRequest = { driver: (own.user + own.system) / result.requests };
+      options.processes.forEach((p, i) => {
+        const used = (p.pid === undefined ? Number.NaN : cpuSeconds(p.pid)) - (before[i] ?? Number.NaN);
+        if (Number.isFinite(used)) perRequest[p.name] = (used * 1e6) / result.requests;
+      });
+      cpu[tag] = [...(cpu[tag] ?? []), perRequest];
+    }
+    return result;
+  };
 
   // Warm-up (JIT, connections) of both sides, not counted.
   log("throughput: warming up");
@@ -126,10 +151,18 @@ export async function measureThroughput(options: {
     const issues = await admitUsers(perRoundIssues);
     let nextIssue = 0;
     const pairs = [
-      ["status", "router", () => loop(stack.routerUrl, 200, statusRouter)],
-      ["status", "baseline", () => loop(options.baselineUrl, 200, statusBaseline)],
-      ["issue", "router", () => loop(stack.routerUrl, 201, () => issues[nextIssue++])],
-      ["issue", "baseline", () => loop(options.baselineUrl, 200, issueBaseline)],
+      ["status", "router", () => loop(stack.routerUrl, 200, statusRouter, undefined, "status router")],
+      [
+        "status",
+        "baseline",
+        () => loop(options.baselineUrl, 200, statusBaseline, undefined, "status baseline"),
+      ],
+      [
+        "issue",
+        "router",
+        () => loop(stack.routerUrl, 201, () => issues[nextIssue++], undefined, "issue router"),
+      ],
+      ["issue", "baseline", () => loop(options.baselineUrl, 200, issueBaseline, undefined, "issue baseline")],
     ] as const;
     // Alternate which side runs first, so that neither always meets a warmer or colder machine.
     const order = round % 2 ? [0, 1, 2, 3] : [1, 0, 3, 2];
@@ -153,6 +186,22 @@ export async function measureThroughput(options: {
     const { router, baseline } = results[name];
     const routerMedian = median(router.map((r) => r.perSecond));
     const baselineMedian = median(baseline.map((r) => r.perSecond));
-    return { name, router, baseline, routerMedian, baselineMedian, ratio: routerMedian / baselineMedian };
+    return {
+      name,
+      router,
+      baseline,
+      routerMedian,
+      baselineMedian,
+      ratio: routerMedian / baselineMedian,
+      routerCpu: medianCpu(cpu[`${name} router`] ?? []),
+      baselineCpu: medianCpu(cpu[`${name} baseline`] ?? []),
+    };
   });
+}
+
+function medianCpu(rounds: CpuPerRequest[]): CpuPerRequest {
+  const out: CpuPerRequest = {};
+  for (const name of Object.keys(rounds[0] ?? {}))
+    out[name] = median(rounds.map((r) => r[name] ?? Number.NaN));
+  return out;
 }

@@ -1,5 +1,6 @@
+import type { IncomingMessage } from "node:http";
 import type { Logger } from "@rushgate/logger";
-import { Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./context";
@@ -33,12 +34,7 @@ export function createBaseApp(options: BaseAppOptions): Hono<AppEnv> {
       (performance.now() - started) / 1000,
     );
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, "payload_too_large", "request body is larger than 16 KiB"),
-    }),
-  );
+  app.use(limitBody());
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
@@ -58,4 +54,27 @@ export function createBaseApp(options: BaseAppOptions): Hono<AppEnv> {
   app.notFound((c) => errorResponse(c, "not_found", `no route for ${c.req.method} ${c.req.path}`));
   app.onError(handleError);
   return app;
+}
+
+const tooLarge = (c: Context) => errorResponse(c, "payload_too_large", "request body is larger than 16 KiB");
+
+/**
+ * hono's bodyLimit, reached only by requests that carry a body. It looks at `c.req.raw.body`,
+ * which makes @hono/node-server build a whole fetch Request (headers, AbortController, body
+ * stream) for every request; for a status poll that cost more than the rest of the request. On
+ * Node the headers tell without that: GET and HEAD have no body, a declared length is compared
+ * as bodyLimit would, and only a chunked body is read and counted by bodyLimit itself.
+ */
+function limitBody(): MiddlewareHandler<AppEnv> {
+  const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  return async function limitBody(c, next) {
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    if (!incoming) return limit(c, next); // not served by @hono/node-server (app.request in tests)
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD") return next();
+    const length = incoming.headers["content-length"];
+    if (incoming.headers["transfer-encoding"] !== undefined) return limit(c, next);
+    if (length === undefined) return next();
+    return Number.parseInt(length, 10) > MAX_BODY_BYTES ? tooLarge(c) : next();
+  };
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { errorResponse } from "@rushgate/service";
 import type { Context } from "hono";
 import { Pool } from "undici";
@@ -32,6 +33,20 @@ function pick(headers: IncomingHttpHeaders): Record<string, string> {
 }
 
 /**
+ * Whether the request can carry a body. Reading one makes @hono/node-server build a fetch Request,
+ * so a POST with neither Content-Length (or a zero one) nor Transfer-Encoding, such as an issue,
+ * is forwarded without one. Off node-server (app.request in tests) the body is always read.
+ */
+function mayHaveBody(c: Context): boolean {
+  const method = c.req.method;
+  if (method === "GET" || method === "HEAD") return false;
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming) return true;
+  const length = incoming.headers["content-length"];
+  return incoming.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
+/**
  * Forwards the request as it is (method, path, query, body) over a keep-alive pool, with the
  * caller's identity resolved to `X-User-Id`, and passes status, body and content type back
  * unchanged. An unreachable upstream is a 503, never a hang or a stack trace.
@@ -45,8 +60,7 @@ export async function forward(c: Context, upstream: Upstream, userId?: string): 
   if (contentType) headers["content-type"] = contentType;
 
   const method = c.req.method;
-  const hasBody = method !== "GET" && method !== "HEAD";
-  const body = hasBody ? Buffer.from(await c.req.arrayBuffer()) : undefined;
+  const body = mayHaveBody(c) ? Buffer.from(await c.req.arrayBuffer()) : undefined;
   const url = c.req.url;
   const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
 
@@ -57,7 +71,9 @@ export async function forward(c: Context, upstream: Upstream, userId?: string): 
     c.get("log").warn({ err, upstream: upstream.name }, "upstream unreachable");
     return errorResponse(c, "service_unavailable", `${upstream.name} is unavailable, try again shortly`);
   }
-  const payload = await res.body.arrayBuffer();
+  // A Buffer (not an ArrayBuffer) lets @hono/node-server write it out directly instead of building
+  // a fetch Response around it.
+  const payload = Buffer.from(await res.body.arrayBuffer());
   const noBody = res.statusCode === 204 || res.statusCode === 304;
   return new Response(noBody ? null : payload, { status: res.statusCode, headers: pick(res.headers) });
 }
