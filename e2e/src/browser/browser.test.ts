@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform } from "../platform";
 import { waitFor } from "../wait";
 import { type Chromium, ensureChromium, INSTALL_TIMEOUT_MS, launchChromium, newPerson } from "./chromium";
+import { shortWindow } from "./http";
 
 let p: Platform;
 let chromium: Chromium | undefined;
@@ -43,7 +44,12 @@ const text = async (page: Page, selector: string) => (await page.locator(selecto
 describe("in a real browser", () => {
   it("waits in line, watches the position fall, gets a coupon, and sees it already issued on reload", async (ctx) => {
     if (missing) ctx.skip();
-    const eventId = await p.client.createEvent({ stock: 5, rpmThreshold: 0, runningCapacity: 1 });
+    const eventId = await p.client.createEvent({
+      ...shortWindow(),
+      stock: 5,
+      rpmThreshold: 0,
+      runningCapacity: 1,
+    });
     await hold(eventId);
     for (const u of ["ahead-0", "ahead-1"]) expect((await p.client.enter(eventId, u)).status).toBe(202);
 
@@ -81,7 +87,12 @@ describe("in a real browser", () => {
 
   it("tells someone still waiting that it is sold out, at once", async (ctx) => {
     if (missing) ctx.skip();
-    const eventId = await p.client.createEvent({ stock: 1, rpmThreshold: 0, runningCapacity: 1 });
+    const eventId = await p.client.createEvent({
+      ...shortWindow(),
+      stock: 1,
+      rpmThreshold: 0,
+      runningCapacity: 1,
+    });
     await hold(eventId);
     expect((await p.client.enter(eventId, "lucky")).status).toBe(202);
 
@@ -102,7 +113,12 @@ describe("in a real browser", () => {
 
   it("keeps polling through a network error, with back-off, and says so", async (ctx) => {
     if (missing) ctx.skip();
-    const eventId = await p.client.createEvent({ stock: 5, rpmThreshold: 0, runningCapacity: 1 });
+    const eventId = await p.client.createEvent({
+      ...shortWindow(),
+      stock: 5,
+      rpmThreshold: 0,
+      runningCapacity: 1,
+    });
     await hold(eventId);
     const page = await person();
     await page.goto(`/queue/${eventId}`);
@@ -129,7 +145,7 @@ describe("in a real browser", () => {
     const session = (await page.context().cookies()).find((c) => c.name === "rg_admin");
     expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/admin" });
 
-    await page.getByLabel("Entries per minute", { exact: true }).fill("3");
+    await page.getByLabel("Threshold, entries per minute", { exact: true }).fill("3");
     await page.getByRole("button", { name: "Save threshold" }).click();
     await expect.poll(() => text(page, "#threshold-msg")).toContain("Saved");
     expect(
@@ -138,10 +154,12 @@ describe("in a real browser", () => {
       rpmThreshold: 3,
     });
 
+    await page.getByText("New event").click();
     await page.getByLabel("Name").fill("Dashboard drop");
     await page.getByLabel("Coupons (stock)").fill("20");
     // The browser runs in UTC (newPerson), so its local time is the ISO time.
     await page.locator("#ev-starts").fill(new Date(Date.now() - 60_000).toISOString().slice(0, 16));
+    await page.locator("#ev-ends").fill(new Date(Date.now() + 180_000).toISOString().slice(0, 16));
     await page.getByRole("button", { name: "Create event" }).click();
     await expect.poll(() => text(page, "#event-msg")).toMatch(/Created event #\d+/);
     const eventId = Number(/#(\d+)/.exec(await text(page, "#event-msg"))?.[1]);

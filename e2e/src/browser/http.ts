@@ -36,3 +36,9 @@ export function cookieValue(line: string | undefined): string {
   if (!line) throw new Error("no such cookie was set");
   return line.slice(line.indexOf("=") + 1).split(";")[0] ?? "";
 }
+
+/**
+ * Test events end within minutes: the test database outlives runs, and `GET /api/events` lists
+ * at most 100 active events, so long-lived test events would push others out of the list.
+ */
+export const shortWindow = () => ({ endsAt: new Date(Date.now() + 3 * 60_000).toISOString() });

@@ -1,7 +1,7 @@
 import { TEST_ADMIN_TOKEN } from "@rushgate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform } from "../platform";
-import { cookieValue, visit } from "./http";
+import { cookieValue, shortWindow, visit } from "./http";
 
 let p: Platform;
 let url: string;
@@ -16,14 +16,19 @@ afterAll(async () => {
 
 /** An event where everyone waits: threshold 0 and a full running set. */
 async function queuedEvent(overrides: Record<string, unknown> = {}) {
-  const eventId = await p.client.createEvent({ rpmThreshold: 0, runningCapacity: 1, ...overrides });
+  const eventId = await p.client.createEvent({
+    ...shortWindow(),
+    rpmThreshold: 0,
+    runningCapacity: 1,
+    ...overrides,
+  });
   await p.redis.zadd(p.keys.event(eventId).running, Date.now() + 60_000, "holder");
   return eventId;
 }
 
 describe("pages: identity and security", () => {
   it("sets an HttpOnly, SameSite=Lax uid cookie on the first visit to every page, and only then", async () => {
-    const eventId = await p.client.createEvent({ stock: 5 });
+    const eventId = await p.client.createEvent({ ...shortWindow(), stock: 5 });
     for (const path of ["/", `/events/${eventId}`, `/queue/${eventId}`, "/admin"]) {
       const first = await visit(`${url}${path}`);
       const line = first.cookies.uid;
@@ -34,7 +39,7 @@ describe("pages: identity and security", () => {
   });
 
   it("uses the uid it just made: the first visit's admission belongs to that new id", async () => {
-    const eventId = await p.client.createEvent({ stock: 5 });
+    const eventId = await p.client.createEvent({ ...shortWindow(), stock: 5 });
     const first = await visit(`${url}/events/${eventId}`);
     expect(first.status).toBe(200);
     const uid = cookieValue(first.cookies.uid);
@@ -99,14 +104,14 @@ describe("pages: the gate", () => {
   });
 
   it("counts a page visit as an entry, like the API", async () => {
-    const eventId = await p.client.createEvent({ stock: 5 });
+    const eventId = await p.client.createEvent({ ...shortWindow(), stock: 5 });
     await visit(`${url}/events/${eventId}`, { cookie: "uid=counted" });
     const stats = await p.client.stats(eventId);
     expect(stats.body.liveRpm).toBe(1);
   });
 
   it("says sold out in the waiting room once the stock is gone", async () => {
-    const eventId = await p.client.createEvent({ stock: 1 });
+    const eventId = await p.client.createEvent({ ...shortWindow(), stock: 1 });
     expect(await p.client.rush(eventId, "taker")).toBe("issued");
     const res = await visit(`${url}/queue/${eventId}`, { cookie: "uid=too-late" });
     expect(res.status).toBe(200);
@@ -116,7 +121,7 @@ describe("pages: the gate", () => {
 
 describe("pages: cookie credentials", () => {
   it("turns the admission cookie into the bearer token for a same-site issue request", async () => {
-    const eventId = await p.client.createEvent({ stock: 5 });
+    const eventId = await p.client.createEvent({ ...shortWindow(), stock: 5 });
     const page = await visit(`${url}/events/${eventId}`, { cookie: "uid=cookie-issuer" });
     const cookie = `uid=cookie-issuer; rg_adm_${eventId}=${cookieValue(page.cookies[`rg_adm_${eventId}`])}`;
     const path = `/api/events/${eventId}/issue`;
@@ -140,13 +145,13 @@ describe("pages: cookie credentials", () => {
   });
 
   it("leaves header-authenticated API calls as they were", async () => {
-    const eventId = await p.client.createEvent({ stock: 5 });
+    const eventId = await p.client.createEvent({ ...shortWindow(), stock: 5 });
     expect((await p.client.issue(eventId, "no-token")).status).toBe(403);
     expect(await p.client.rush(eventId, "api-user")).toBe("issued");
   });
 
   it("issues through the event page's form when JavaScript is off", async () => {
-    const eventId = await p.client.createEvent({ stock: 5 });
+    const eventId = await p.client.createEvent({ ...shortWindow(), stock: 5 });
     const page = await visit(`${url}/events/${eventId}`, { cookie: "uid=form-user" });
     const cookie = `uid=form-user; rg_adm_${eventId}=${cookieValue(page.cookies[`rg_adm_${eventId}`])}`;
     const form = { "content-type": "application/x-www-form-urlencoded", origin: url };
@@ -221,7 +226,7 @@ describe("pages: admin sign-in", () => {
         name: "Cookie drop",
         stock: 3,
         startsAt: new Date(now).toISOString(),
-        endsAt: new Date(now + 3_600_000).toISOString(),
+        endsAt: new Date(now + 180_000).toISOString(),
       },
     });
     expect(created.status).toBe(201);

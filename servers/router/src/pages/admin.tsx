@@ -59,48 +59,33 @@ export function DashboardPage(props: { threshold: number }) {
       }
     >
       <section id="admin">
-        <p class="eyebrow">Operators</p>
-        <h1>Dashboard</h1>
-        <div class="grid">
-          <form id="threshold-form" class="card" aria-labelledby="threshold-title">
-            <h2 id="threshold-title">Traffic threshold</h2>
-            <p class="small muted">
-              Entries per minute to one event before new arrivals wait in line (for events without their own).
-              Now: <b id="current-threshold">{props.threshold}</b>. 0 queues everyone.
+        <div class="row">
+          <div>
+            <p class="eyebrow">Operators</p>
+            <h1>Dashboard</h1>
+          </div>
+          <form id="threshold-form" class="inline">
+            <div>
+              <label for="rpm">Threshold, entries per minute</label>
+              <input
+                id="rpm"
+                name="rpmThreshold"
+                type="number"
+                min={0}
+                step={1}
+                value={props.threshold}
+                required
+                aria-describedby="threshold-help"
+              />
+            </div>
+            <button type="submit">Save threshold</button>
+            <p id="threshold-help" class="small muted">
+              Above it, new arrivals wait in line (events without their own). Now{" "}
+              <b id="current-threshold">{props.threshold}</b>; 0 queues everyone.
             </p>
-            <label for="rpm">Entries per minute</label>
-            <input
-              id="rpm"
-              name="rpmThreshold"
-              type="number"
-              min={0}
-              step={1}
-              value={props.threshold}
-              required
-            />
-            <p>
-              <button type="submit">Save threshold</button>
-            </p>
-            <div id="threshold-msg" role="status" class="notice small" />
-          </form>
-          <form id="event-form" class="card" aria-labelledby="event-title">
-            <h2 id="event-title">New event</h2>
-            <label for="ev-name">Name</label>
-            <input id="ev-name" name="name" required maxlength={200} />
-            <label for="ev-stock">Coupons (stock)</label>
-            <input id="ev-stock" name="stock" type="number" min={1} value={100} required />
-            <label for="ev-starts">Opens (your time)</label>
-            <input id="ev-starts" name="startsAt" type="datetime-local" required />
-            <label for="ev-ends">Closes (your time)</label>
-            <input id="ev-ends" name="endsAt" type="datetime-local" required />
-            <label for="ev-rpm">Own threshold, entries per minute (optional)</label>
-            <input id="ev-rpm" name="rpmThreshold" type="number" min={0} />
-            <p>
-              <button type="submit">Create event</button>
-            </p>
-            <div id="event-msg" role="status" class="notice small" />
           </form>
         </div>
+        <div id="threshold-msg" role="status" class="notice small" />
         <h2>Live events</h2>
         <p id="updated" class="small muted" role="status">
           Loading live stats…
@@ -112,6 +97,39 @@ export function DashboardPage(props: { threshold: number }) {
           No open or upcoming events.
         </p>
         <div id="live" class="grid" />
+        <details class="card">
+          <summary>
+            <h2 id="event-title">New event</h2>
+          </summary>
+          <form id="event-form" aria-labelledby="event-title">
+            <div class="grid">
+              <div>
+                <label for="ev-name">Name</label>
+                <input id="ev-name" name="name" required maxlength={200} />
+              </div>
+              <div>
+                <label for="ev-stock">Coupons (stock)</label>
+                <input id="ev-stock" name="stock" type="number" min={1} value={100} required />
+              </div>
+              <div>
+                <label for="ev-starts">Opens (your time)</label>
+                <input id="ev-starts" name="startsAt" type="datetime-local" required />
+              </div>
+              <div>
+                <label for="ev-ends">Closes (your time)</label>
+                <input id="ev-ends" name="endsAt" type="datetime-local" required />
+              </div>
+              <div>
+                <label for="ev-rpm">Own threshold, entries per minute (optional)</label>
+                <input id="ev-rpm" name="rpmThreshold" type="number" min={0} />
+              </div>
+            </div>
+            <p>
+              <button type="submit">Create event</button>
+            </p>
+            <div id="event-msg" role="status" class="notice small" />
+          </form>
+        </details>
       </section>
     </Layout>
   );

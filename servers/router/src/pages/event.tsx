@@ -85,7 +85,7 @@ export function EventPage(props: EventPageProps) {
           <dd>One coupon</dd>
         </dl>
         {canIssue ? (
-          <>
+          <div id="issue">
             <p>
               Your turn is held until <Time at={props.admissionExpiresAt ?? event.endsAt} />. Press the button
               to take your coupon.
@@ -95,7 +95,7 @@ export function EventPage(props: EventPageProps) {
                 Get coupon
               </button>
             </form>
-          </>
+          </div>
         ) : null}
         <div id="result" role="status" aria-live="polite" class={notice ? `notice ${notice.kind}` : "notice"}>
           {notice ? (

@@ -22,6 +22,13 @@ h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .muted{color:var(--muted)}
 .small{font-size:.875rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:1rem 1.1rem;margin:0 0 1rem}
+.card>h2:first-child,.card>h3:first-child,summary h2{margin-top:0}
+summary{cursor:pointer}
+summary h2{display:inline;margin:0}
+.inline{display:flex;flex-wrap:wrap;align-items:flex-end;gap:.5rem 1rem}
+.inline input{width:9rem}
+.inline p{flex-basis:100%;margin:0}
+h3{font-size:1.05rem;margin:0}
 .cards{list-style:none;padding:0;margin:0}
 .cards h2{margin:.1rem 0 .35rem}
 .cards h2 a{color:var(--fg);text-decoration:none}
@@ -44,7 +51,10 @@ button[disabled]{opacity:.6;cursor:progress}
 .notice p{margin:.25rem 0 0;color:var(--fg)}
 .big{font-size:1.35rem;margin:.25rem 0 .75rem}
 .big strong{font-size:2.6rem;display:block;line-height:1.1;color:var(--brand)}
-progress{width:100%;height:.9rem;accent-color:var(--brand)}
+progress{-webkit-appearance:none;appearance:none;display:block;width:100%;height:.9rem;border:0;border-radius:99px;background:#e3e7ee;overflow:hidden}
+progress::-webkit-progress-bar{background:#e3e7ee;border-radius:99px}
+progress::-webkit-progress-value{background:var(--brand);border-radius:99px;transition:width .6s ease}
+progress::-moz-progress-bar{background:var(--brand);border-radius:99px}
 .coupons{list-style:none;padding:0;margin:0}
 .coupons li{border:1px dashed var(--brand);border-radius:10px;padding:.6rem .8rem;margin:.5rem 0;background:var(--card)}
 .code{font:700 1.1rem ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.04em}

@@ -67,21 +67,21 @@ export const eventJs = `(function () {
       rg.json("POST", "/api/events/" + id + "/issue").then(function (r) {
         var code = r.body && r.body.error ? r.body.error.code : "";
         if (r.status === 201) {
-          form.hidden = true;
+          rg.$("issue").hidden = true;
           say("ok", "Issued! Your coupon is " + r.body.couponId + ".",
             "It is yours and saved to your account; you'll find it below. Nothing else to do.");
         } else if (code === "already_issued") {
-          form.hidden = true;
+          rg.$("issue").hidden = true;
           say("ok", "Already issued.", "You already have a coupon for this drop (one per person). It is listed below.");
         } else if (code === "sold_out") {
-          form.hidden = true;
+          rg.$("issue").hidden = true;
           say("bad", "Sold out.", "Every coupon has been given out, so there is nothing more to do here. Sorry!", ["/", "See other drops"]);
         } else if (code === "not_admitted") {
-          form.hidden = true;
+          rg.$("issue").hidden = true;
           say("warn", "Your admission has expired.", "Your turn ran out before you took the coupon. Get back in line to try again:",
             ["/events/" + id, "Rejoin the line"]);
         } else if (code === "event_not_open") {
-          form.hidden = true;
+          rg.$("issue").hidden = true;
           say("bad", "This drop is not open.", "It has ended, or has not started yet.", ["/", "See other drops"]);
         } else {
           throw new Error("HTTP " + r.status);
