@@ -10,6 +10,7 @@ describe("pnpm load arguments", () => {
       rpmThreshold: 600,
       arrivalSeconds: 5,
       url: undefined,
+      warmup: 1000,
       databaseUrl: "mysql://root@127.0.0.1:3306/rushgate_load",
     });
   });
@@ -23,6 +24,7 @@ describe("pnpm load arguments", () => {
     const opts = parseLoadArgs(["--url", "http://127.0.0.1:8080/"]);
     expect(opts.url).toBe("http://127.0.0.1:8080");
     expect(opts.databaseUrl).toBe("mysql://root@127.0.0.1:3306/rushgate");
+    expect(opts.warmup).toBe(0);
   });
 
   it("refuses bad values naming the option", () => {

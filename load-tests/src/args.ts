@@ -12,6 +12,8 @@ export interface LoadOptions {
   maxWaitSeconds: number;
   drainSeconds: number;
   connections: number;
+  /** Users of a throwaway rush run first to warm the servers up (JIT); 0 to skip. */
+  warmup: number;
   /** An already-running router; unset: the driver starts its own stack. */
   url: string | undefined;
   adminToken: string;
@@ -54,7 +56,10 @@ sold_out or already_issued. Then it waits for the issuer to drain and checks SPE
   --max-wait-seconds N  a user gives up after this long (default 600)
   --drain-seconds N     how long to wait for the issuer to persist everything (default 120)
   --connections N       HTTP connections of the driver's one undici pool (default 512)
-  --url URL             target a running router instead of starting a stack
+  --warmup N            users of a throwaway rush on another event first, to warm the servers up
+                        (default 1000 with a stack of its own, 0 with --url)
+  --url URL             target a running router instead of starting a stack (start that router with
+                        RATE_LIMIT_IP_PER_SEC=0: every simulated user comes from this one machine)
   --admin-token T       admin token of that router (default dev-admin-token)
   --database-url URL    MySQL checked at the end (default mysql://root@127.0.0.1:3306/rushgate_load,
                         or .../rushgate with --url)
@@ -125,6 +130,7 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
       "max-wait-seconds": str,
       "drain-seconds": str,
       connections: str,
+      warmup: str,
       url: str,
       "admin-token": str,
       "database-url": str,
@@ -146,6 +152,7 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
     maxWaitSeconds: intOption("max-wait-seconds", values["max-wait-seconds"], 600, 1),
     drainSeconds: intOption("drain-seconds", values["drain-seconds"], 120, 0),
     connections: intOption("connections", values.connections, 512, 1),
+    warmup: intOption("warmup", values.warmup, url ? 0 : 1000, 0),
     url,
     adminToken: values["admin-token"] ?? "dev-admin-token",
     databaseUrl: urlOption("database-url", values["database-url"], defaultDb, /^mysql:$/),

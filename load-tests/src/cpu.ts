@@ -32,16 +32,36 @@ export function findPids(names: string[]): number[] {
   return pids;
 }
 
+/** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
+function machineJiffies(): { busy: number; total: number } {
+  try {
+    const fields =
+      readFileSync("/proc/stat", "utf8").split("\n")[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const total = fields.reduce((a, b) => a + b, 0);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
+}
+
 export interface CpuWatch {
   /** Per process: CPU seconds used since the watch began, and that as % of one core. */
   read(): { name: string; seconds: number; percentOfCore: number }[];
+  /** Share of the whole machine's CPU time that was busy, whoever used it (0-100). */
+  machineBusy(): number;
 }
 
 export function watchCpu(processes: { name: string; pid: number | undefined }[]): CpuWatch {
   const started = performance.now();
   const self = process.cpuUsage();
   const before = processes.map((p) => (p.pid === undefined ? Number.NaN : cpuSeconds(p.pid)));
+  const machineBefore = machineJiffies();
   return {
+    machineBusy() {
+      const now = machineJiffies();
+      return (100 * (now.busy - machineBefore.busy)) / (now.total - machineBefore.total);
+    },
     read() {
       const wall = (performance.now() - started) / 1000;
       const own = process.cpuUsage(self);

@@ -88,6 +88,34 @@ function latencyRows(tally: Tally, seconds: number) {
   return rows;
 }
 
+/**
+ * Freshly started servers run their first thousands of requests unoptimised; a platform under a
+ * real drop has been up for a while. A small rush on a throwaway event (entries, polls, issues)
+ * warms every path before the measured event is created.
+ */
+async function warmUp(http: Http, adminToken: string, opts: LoadOptions, id: string) {
+  const eventId = await createEvent(http, adminToken, {
+    name: `load ${id} warm-up`,
+    stock: Math.ceil(opts.warmup / 2),
+    rpmThreshold: Math.ceil(opts.warmup / 4),
+    runningCapacity: opts.runningCapacity,
+    admitPerTick: opts.admitPerTick,
+    admissionTtlSeconds: 300,
+    openSeconds: 600,
+  });
+  const ctx = { http, tally: new Tally(), eventId, pollMs: opts.pollMs, maxWaitSeconds: 60 };
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: opts.warmup }, (_, i) =>
+      sleep((i * 1000) / opts.warmup).then(() => journey(ctx, `warm-${id}-${i + 1}`)),
+    ),
+  );
+  console.log(
+    `warm-up: ${opts.warmup} users on event ${eventId}, ${ctx.tally.requests} requests in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s (not counted below)`,
+  );
+}
+
 async function waitForDrain(http: Http, adminToken: string, eventId: number, seconds: number) {
   const deadline = Date.now() + seconds * 1000;
   let stats = await fetchStats(http, adminToken, eventId);
@@ -125,6 +153,7 @@ async function main(): Promise<number> {
       admissionTtlSeconds: 300,
       openSeconds: opts.arrivalSeconds + opts.maxWaitSeconds + 3600,
     });
+    if (opts.warmup > 0) await warmUp(http, adminToken, opts, id);
     const m = machine();
     console.log(
       `event ${eventId} at ${baseUrl}: ${opts.vus} users over ${opts.arrivalSeconds}s, stock ${opts.stock}, ` +
@@ -144,6 +173,7 @@ async function main(): Promise<number> {
     ]);
     const { tally, seconds } = await runScenario(http, opts, eventId, id);
     const cpuRows = cpu.read();
+    const machineBusy = cpu.machineBusy();
 
     const latency = latencyRows(tally, seconds);
     console.log(`\nscenario finished in ${seconds.toFixed(1)} s\n`);
@@ -163,7 +193,11 @@ async function main(): Promise<number> {
       `users: ${opts.vus}, queued ${tally.queued}, admitted ${tally.admitted}; issued ${o.issued}, ` +
         `sold out ${o.sold_out}, already issued ${o.already_issued}, gave up ${o.gave_up}, failed ${o.error}`,
     );
-    console.log(`\nCPU during the scenario (% of one core; ${m.cpus} cores in all):`);
+    const ours = cpuRows.reduce((a, r) => a + r.percentOfCore, 0) / m.cpus;
+    console.log(
+      `\nCPU during the scenario: the machine was ${fixed(machineBusy, 0)} % busy, ${fixed(ours, 0)} % by the ` +
+        `processes below (the rest: other users of this machine). Per process, % of one core of ${m.cpus}:`,
+    );
     console.log(
       formatTable(
         cpuRows.map((r) => ({
@@ -212,6 +246,7 @@ async function main(): Promise<number> {
       timeInQueue: queue,
       users: { queued: tally.queued, admitted: tally.admitted, ...tally.outcomes },
       cpu: cpuRows,
+      machineBusyPercent: machineBusy,
       stats,
       invariants: checks,
     };
