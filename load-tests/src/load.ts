@@ -13,7 +13,16 @@ import { createEvent, createHttp, fetchStats, type Http } from "./http";
 import { type Check, checkInvariants } from "./invariants";
 import { ENDPOINTS, journey, Tally } from "./journey";
 import { machine, redisPid } from "./machine";
-import { deletePrefix, ensureDir, prepareDatabase, repoRoot, runId, type Stack, startStack } from "./stack";
+import {
+  deletePrefix,
+  ensureDir,
+  patiently,
+  prepareDatabase,
+  repoRoot,
+  runId,
+  type Stack,
+  startStack,
+} from "./stack";
 import { summarize } from "./stats";
 import { fixed, formatTable, ms } from "./table";
 
@@ -118,10 +127,10 @@ async function warmUp(http: Http, adminToken: string, opts: LoadOptions, id: str
 
 async function waitForDrain(http: Http, adminToken: string, eventId: number, seconds: number) {
   const deadline = Date.now() + seconds * 1000;
-  let stats = await fetchStats(http, adminToken, eventId);
+  let stats = await patiently("stats", () => fetchStats(http, adminToken, eventId), seconds);
   while (stats.queued > 0 && Date.now() < deadline) {
     await sleep(500);
-    stats = await fetchStats(http, adminToken, eventId);
+    stats = await patiently("stats", () => fetchStats(http, adminToken, eventId), seconds);
   }
   return stats;
 }
@@ -214,14 +223,16 @@ async function main(): Promise<number> {
     console.log(
       `drained in ${((performance.now() - drainStarted) / 1000).toFixed(1)} s: ${JSON.stringify(stats)}`,
     );
-    const checks: Check[] = await checkInvariants({
-      databaseUrl: opts.databaseUrl,
-      eventId,
-      stock: opts.stock,
-      users: opts.vus,
-      redisIssued: stats.issued,
-      seen: tally.coupons,
-    });
+    const checks: Check[] = await patiently("invariants", () =>
+      checkInvariants({
+        databaseUrl: opts.databaseUrl,
+        eventId,
+        stock: opts.stock,
+        users: opts.vus,
+        redisIssued: stats.issued,
+        seen: tally.coupons,
+      }),
+    );
     checks.unshift({
       name: "drained (stats queued = 0)",
       ok: stats.queued === 0,

@@ -27,9 +27,26 @@ export function runId(): string {
   return `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
 }
 
+/**
+ * Retries `fn` for up to `seconds` while it throws: MySQL on a shared machine may be restarting
+ * (another engineer's outage test), and a load run should wait for it rather than fail.
+ */
+export async function patiently<T>(what: string, fn: () => Promise<T>, seconds = 60): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      console.warn(`${what}: ${(err as Error).message}; retrying`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 /** Creates the database when missing and applies the committed migrations (copied into dist). */
 export async function prepareDatabase(url: string): Promise<void> {
-  await ensureDatabase(url);
+  await patiently("database", () => ensureDatabase(url));
   const database = createDb(url, { connectionLimit: 1 });
   try {
     await runMigrations(database.db, fileURLToPath(new URL("./drizzle", import.meta.url)));
