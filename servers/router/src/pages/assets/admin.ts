@@ -92,11 +92,11 @@ export const adminJs = String.raw`(function () {
       stats.appendChild(s);
     });
     c.appendChild(stats);
-    var svg = el("svg", { class: "chart", viewBox: "0 0 300 90", role: "img", "aria-label": "Live RPM, waiting and threshold over the last five minutes" });
+    var svg = el("svg", { class: "chart", viewBox: "0 0 300 72", role: "img", "aria-label": "Live RPM, waiting and threshold over the last five minutes" });
     svg.appendChild(el("line", { class: "threshold", x1: "0", x2: "300", y1: "-10", y2: "-10", stroke: "#a8201a", "stroke-dasharray": "4 3", "stroke-width": "1.5" }));
     svg.appendChild(el("polyline", { class: "waiting", fill: "none", stroke: "#c2410c", "stroke-width": "1.5", points: "" }));
     svg.appendChild(el("polyline", { class: "rpm", fill: "none", stroke: "#0b57d0", "stroke-width": "2", points: "" }));
-    svg.appendChild(el("text", { class: "ymax", x: "4", y: "11", "font-size": "9", fill: "#4a5260" }, ""));
+    svg.appendChild(el("text", { class: "ymax", x: "4", y: "10", "font-size": "8", fill: "#4a5260" }, ""));
     c.appendChild(svg);
     var legend = el("p", { class: "legend" });
     legend.appendChild(el("i", {}));
@@ -104,7 +104,7 @@ export const adminJs = String.raw`(function () {
     legend.appendChild(el("i", { class: "w" }));
     legend.appendChild(document.createTextNode("waiting"));
     legend.appendChild(el("i", { class: "t" }));
-    legend.appendChild(document.createTextNode("threshold · last 5 minutes"));
+    legend.appendChild(document.createTextNode("threshold · up to the last 5 minutes"));
     c.appendChild(legend);
     rg.$("live").appendChild(c);
     return c;
@@ -117,20 +117,22 @@ export const adminJs = String.raw`(function () {
     var showThreshold = threshold <= max * 4;
     if (showThreshold) max = Math.max(max, threshold);
     max *= 1.15;
+    // The x axis spans what has been seen so far (at least a minute, at most five).
+    var span = samples.length ? Math.min(WINDOW_S, Math.max(60, (now - samples[0].t) / 1000)) : WINDOW_S;
     function pts(key) {
       return samples.map(function (s) {
-        var x = WINDOW_S - (now - s.t) / 1000;
-        var y = 88 - (s[key] / max) * 74;
+        var x = 300 - ((now - s.t) / 1000 / span) * 300;
+        var y = 70 - (s[key] / max) * 56;
         return x.toFixed(1) + "," + y.toFixed(1);
       }).join(" ");
     }
     c.querySelector("polyline.rpm").setAttribute("points", pts("rpm"));
     c.querySelector("polyline.waiting").setAttribute("points", pts("waiting"));
-    var ty = showThreshold ? (88 - (threshold / max) * 74).toFixed(1) : "-10";
+    var ty = showThreshold ? (70 - (threshold / max) * 56).toFixed(1) : "-10";
     var line = c.querySelector("line.threshold");
     line.setAttribute("y1", ty);
     line.setAttribute("y2", ty);
-    c.querySelector("text.ymax").textContent = "max " + Math.round(max) + (showThreshold ? "" : " · threshold " + threshold + " is above the chart");
+    c.querySelector("text.ymax").textContent = "scale 0–" + Math.round(max) + (showThreshold ? "" : " (threshold " + threshold + " is off the scale)");
   }
 
   function update(id, s, now) {
@@ -162,7 +164,9 @@ export const adminJs = String.raw`(function () {
     rg.json("GET", "/admin/api/traffic").then(function (r) {
       if (r.status !== 200) throw r;
       rg.text(rg.$("current-threshold"), r.body.rpmThreshold);
-      var ids = Object.keys(r.body.liveRpm).map(Number).sort(function (a, b) { return b - a; }).slice(0, 12);
+      var live = r.body.liveRpm;
+      // Busiest first (new cards only: existing ones keep their place), then newest.
+      var ids = Object.keys(live).map(Number).sort(function (a, b) { return live[b] - live[a] || b - a; }).slice(0, 12);
       rg.$("live-empty").hidden = ids.length > 0;
       return Promise.all(ids.map(function (id) {
         return rg.json("GET", "/admin/api/events/" + id + "/stats").then(function (s) { return [id, s]; });

@@ -26,7 +26,7 @@ h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 summary{cursor:pointer}
 summary h2{display:inline;margin:0}
 .inline{display:flex;flex-wrap:wrap;align-items:flex-end;gap:.5rem 1rem}
-.inline input{width:9rem}
+.inline input{width:100%}
 .inline p{flex-basis:100%;margin:0}
 h3{font-size:1.05rem;margin:0}
 .cards{list-style:none;padding:0;margin:0}
@@ -61,7 +61,7 @@ progress::-moz-progress-bar{background:var(--brand);border-radius:99px}
 label{display:block;font-weight:600;margin:.6rem 0 .25rem}
 input{font:inherit;width:100%;padding:.55rem .65rem;border:1px solid #8a93a3;border-radius:8px;background:var(--card);color:var(--fg)}
 .grid{display:grid;gap:0 1rem}
-.stats{display:grid;grid-template-columns:repeat(auto-fill,minmax(7rem,1fr));gap:.5rem;margin:.75rem 0}
+.stats{display:grid;grid-template-columns:repeat(3,1fr);gap:.5rem;margin:.75rem 0}
 .stat{background:var(--bg);border-radius:8px;padding:.4rem .6rem}
 .stat b{display:block;font-size:1.2rem}
 .stat span{font-size:.8rem;color:var(--muted)}
