@@ -111,7 +111,7 @@ describe("in a real browser", () => {
     expect(await page.locator("#queue-card").isHidden()).toBe(true);
   });
 
-  it("keeps polling through a network error, with back-off, and says so", async (ctx) => {
+  it("keeps polling through network errors and rate limits, backing off, and says so", async (ctx) => {
     if (missing) ctx.skip();
     const eventId = await p.client.createEvent({
       ...shortWindow(),
@@ -126,6 +126,16 @@ describe("in a real browser", () => {
     await expect
       .poll(() => text(page, "#conn"), { timeout: 10_000 })
       .toMatch(/Connection problem.*Retrying in/);
+    await page.unroute("**/api/queue/**");
+    // Rate limited: the page waits as long as the server asks and says why.
+    await page.route("**/api/queue/**", (route) =>
+      route.fulfill({
+        status: 429,
+        headers: { "retry-after": "1", "content-type": "application/json" },
+        body: JSON.stringify({ error: { code: "too_many_requests", message: "slow down" } }),
+      }),
+    );
+    await expect.poll(() => text(page, "#conn"), { timeout: 15_000 }).toContain("very busy");
     await page.unroute("**/api/queue/**");
     await release(eventId);
     await page.waitForURL(`**/events/${eventId}`, { timeout: 20_000 });

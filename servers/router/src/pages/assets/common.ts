@@ -12,7 +12,7 @@ var rg = {
       if (!isNaN(d.getTime())) nodes[i].textContent = d.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
     }
   },
-  // Resolves {status, body}; rejects only when the network fails or the answer is not JSON.
+  // Resolves {status, body, retryAfter (s)}; rejects only when the network fails or the answer is not JSON.
   json: function (method, url, body) {
     var init = { method: method, credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" } };
     if (body !== undefined) {
@@ -20,8 +20,9 @@ var rg = {
       init.body = JSON.stringify(body);
     }
     return fetch(url, init).then(function (res) {
-      if (res.status === 204) return { status: 204, body: null };
-      return res.json().then(function (b) { return { status: res.status, body: b }; });
+      var retry = Number(res.headers.get("retry-after")) || 0;
+      if (res.status === 204) return { status: 204, body: null, retryAfter: retry };
+      return res.json().then(function (b) { return { status: res.status, body: b, retryAfter: retry }; });
     });
   },
   text: function (el, value) { if (el && el.textContent !== String(value)) el.textContent = String(value); },

@@ -95,6 +95,11 @@ export const queueJs = `(function () {
       } else if (r.status === 200 && b.status === "sold_out") {
         sessionStorage.removeItem(key);
         finish("bad", "Sold out", "Every coupon has been given out, so there is no need to wait any longer. Sorry!", ["/", "See other drops"]);
+      } else if (r.status === 429) {
+        // Too many requests: wait as long as the server asks; the place is kept meanwhile.
+        var wait = Math.max(1, r.retryAfter || 2);
+        conn("The site is very busy. Checking again in " + wait + " s — your place is kept.", true);
+        schedule(wait * 1000);
       } else if (r.status === 404 && b.error && b.error.code === "not_in_queue") {
         // The place was lost (the page slept too long): reloading joins the queue again.
         location.reload();
