@@ -1,4 +1,4 @@
-import mysql from "mysql2/promise";
+import { createDb } from "@rushgate/db";
 import { prepareDatabase } from "./database";
 import { TEST_DATABASE_URL } from "./env";
 
@@ -10,15 +10,15 @@ import { TEST_DATABASE_URL } from "./env";
  */
 export default async function setup(): Promise<() => Promise<void>> {
   await prepareDatabase();
-  const conn = await mysql.createConnection({ uri: TEST_DATABASE_URL });
-  const [[row]] = (await conn.query("SELECT GET_LOCK('rushgate_test_run', 0) AS got")) as unknown as [
-    [{ got: number }],
-  ];
-  if (row?.got === 1) {
+  const database = createDb(TEST_DATABASE_URL, { connectionLimit: 1 });
+  const conn = await database.pool.getConnection();
+  const [rows] = await conn.query("SELECT GET_LOCK('rushgate_test_run', 0) AS got");
+  if ((rows as { got: number }[])[0]?.got === 1) {
     await conn.query("DELETE FROM coupon_issuances");
     await conn.query("DELETE FROM coupon_events");
   }
   return async () => {
-    await conn.end();
+    conn.release();
+    await database.close();
   };
 }
