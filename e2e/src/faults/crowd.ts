@@ -1,6 +1,5 @@
 import type { Db } from "@rushgate/db";
-import type { Keys } from "@rushgate/redis";
-import type { Redis } from "ioredis";
+import type { Keys, RedisClient } from "@rushgate/redis";
 import { expect } from "vitest";
 import type { Client, Reply } from "../client";
 
@@ -100,7 +99,7 @@ export async function expectInvariants(
   ctx: {
     db: Db;
     pool: { query: (sql: string, values: unknown[]) => Promise<unknown> };
-    redis: Redis;
+    redis: RedisClient;
     keys: Keys;
   },
   eventId: number,

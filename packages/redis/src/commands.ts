@@ -1,4 +1,4 @@
-import type { Callback, Redis, Result } from "ioredis";
+import type { Callback, Cluster, Redis, Result } from "ioredis";
 import admit from "./lua/admit-5.lua";
 import enter from "./lua/enter-8.lua";
 import gateSync from "./lua/gate-sync-5.lua";
@@ -30,7 +30,7 @@ const scripts = {
   rgReleaseV1: { lua: release, numberOfKeys: 1 },
 } as const;
 
-export function defineCommands(redis: Redis): Redis {
+export function defineCommands<R extends Redis | Cluster>(redis: R): R {
   for (const [name, definition] of Object.entries(scripts)) {
     if (!(name in redis)) redis.defineCommand(name, definition);
   }

@@ -1,4 +1,4 @@
-export { closeRedis, createRedis } from "./client";
+export { closeRedis, createRedis, type RedisClient, type RedisClientOptions } from "./client";
 export { defineCommands } from "./commands";
 export { createKeys, type EventKeys, type Keys } from "./keys";
 export * from "./operations";

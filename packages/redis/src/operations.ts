@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from "ioredis";
+import type { ChainableCommander } from "ioredis";
+import type { RedisClient } from "./client";
 import type { EventKeys } from "./keys";
 
 /** Typed calls of the Lua scripts: key order and reply parsing live here and nowhere else. */
@@ -27,12 +28,22 @@ function parseQueueReply(reply: (string | number)[]): QueueReply {
   }
 }
 
-export async function admit(redis: Redis, k: EventKeys, userId: string, now: number): Promise<QueueReply> {
+export async function admit(
+  redis: RedisClient,
+  k: EventKeys,
+  userId: string,
+  now: number,
+): Promise<QueueReply> {
   const reply = await redis.rgAdmitV1(k.meta, k.remaining, k.issued, k.waiting, k.running, userId, now);
   return parseQueueReply(reply);
 }
 
-export async function enter(redis: Redis, k: EventKeys, userId: string, now: number): Promise<QueueReply> {
+export async function enter(
+  redis: RedisClient,
+  k: EventKeys,
+  userId: string,
+  now: number,
+): Promise<QueueReply> {
   const reply = await redis.rgEnterV1(
     k.meta,
     k.remaining,
@@ -48,7 +59,12 @@ export async function enter(redis: Redis, k: EventKeys, userId: string, now: num
   return parseQueueReply(reply);
 }
 
-export async function status(redis: Redis, k: EventKeys, userId: string, now: number): Promise<QueueReply> {
+export async function status(
+  redis: RedisClient,
+  k: EventKeys,
+  userId: string,
+  now: number,
+): Promise<QueueReply> {
   const reply = await redis.rgStatusV1(
     k.meta,
     k.remaining,
@@ -63,7 +79,7 @@ export async function status(redis: Redis, k: EventKeys, userId: string, now: nu
   return parseQueueReply(reply);
 }
 
-export async function leave(redis: Redis, k: EventKeys, userId: string): Promise<number> {
+export async function leave(redis: RedisClient, k: EventKeys, userId: string): Promise<number> {
   return redis.rgLeaveV1(k.waiting, k.running, k.seen, userId);
 }
 
@@ -72,7 +88,7 @@ export type IssueReply =
   | { kind: "already_issued" | "sold_out" | "not_admitted" | "not_open" | "not_found" };
 
 export async function issue(
-  redis: Redis,
+  redis: RedisClient,
   k: EventKeys,
   args: { userId: string; now: number; couponId: string },
 ): Promise<IssueReply> {
@@ -112,7 +128,30 @@ export interface GateSnapshot {
   remaining: number;
 }
 
-/** Appends one event's flush to a pipeline (the router sends all events in one round trip). */
+/**
+ * One event's flush: adds this instance's count and reads the snapshot back. Calls for several
+ * events issued together travel in one write on an auto-pipelining client (one per cluster node).
+ */
+export async function gateSync(
+  redis: RedisClient,
+  k: EventKeys,
+  delta: number,
+  now: number,
+): Promise<GateSnapshot> {
+  const reply = await redis.rgGateSyncV1(
+    k.rpm,
+    k.waiting,
+    k.running,
+    k.meta,
+    k.remaining,
+    Math.floor(now / 1000),
+    delta,
+    now,
+  );
+  return parseGateSync(reply);
+}
+
+/** The same as a pipeline entry, for callers that batch one event's calls explicitly. */
 export function queueGateSync(
   p: ChainableCommander,
   k: EventKeys,
@@ -135,6 +174,18 @@ export function parseGateSync(reply: number[]): GateSnapshot {
     endsAt: endsAt ?? 0,
     remaining: remaining ?? 0,
   };
+}
+
+/** One scheduler tick for one event (schedule-6.lua). */
+export async function schedule(
+  redis: RedisClient,
+  k: EventKeys,
+  now: number,
+  fence: number,
+): Promise<TickResult> {
+  return parseSchedule(
+    await redis.rgScheduleV1(k.meta, k.remaining, k.waiting, k.running, k.seen, k.sched, now, fence),
+  );
 }
 
 export function queueSchedule(
@@ -209,6 +260,11 @@ export function parseMeta(hash: Record<string, string>): EventMeta | null {
 }
 
 /** Writes metadata and stock unless the event is warm already (see warm-2.lua). */
-export async function warm(redis: Redis, k: EventKeys, meta: EventMeta, remaining: number): Promise<boolean> {
+export async function warm(
+  redis: RedisClient,
+  k: EventKeys,
+  meta: EventMeta,
+  remaining: number,
+): Promise<boolean> {
   return (await redis.rgWarmV1(k.meta, k.remaining, remaining, ...metaToFields(meta))) === 1;
 }

@@ -14,6 +14,12 @@ export const commonEnv = {
     .url()
     .refine((u) => /^rediss?:/.test(u), "must be a redis:// or rediss:// URL")
     .default("redis://127.0.0.1:6379"),
+  /** `host:port,host:port`: seed nodes of a Redis Cluster; when set, REDIS_URL only gives credentials. */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, "must be host:port,host:port")
+    .transform((v) => v.split(","))
+    .optional(),
   /**
    * On SIGTERM, how long to keep serving (answering "Connection: close" and not ready) before
    * closing the listener, so that load balancers and keep-alive clients move away without a

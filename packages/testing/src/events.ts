@@ -1,5 +1,4 @@
-import { type EventMeta, type Keys, warm } from "@rushgate/redis";
-import type { Redis } from "ioredis";
+import { type EventMeta, type Keys, type RedisClient, warm } from "@rushgate/redis";
 
 let nextId = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
 
@@ -8,7 +7,7 @@ let nextId = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
  * scripts; open now, 100 in stock, unless overridden.
  */
 export async function createRedisEvent(
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
   overrides: Partial<EventMeta> & { remaining?: number } = {},
 ): Promise<{ id: number; meta: EventMeta }> {

@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { createKeys, createRedis, type Keys } from "@rushgate/redis";
+import { createKeys, createRedis, type Keys, type RedisClient } from "@rushgate/redis";
 import type { Redis } from "ioredis";
 import { TEST_REDIS_URL, uniquePrefix } from "./env";
 
 export interface RedisFixture {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   prefix: string;
   /** Deletes every key of this prefix (BullMQ's included) and disconnects. */

@@ -1,11 +1,10 @@
 import type { Database, Db } from "@rushgate/db";
 import type { Logger } from "@rushgate/logger";
-import type { Keys } from "@rushgate/redis";
+import type { Keys, RedisClient } from "@rushgate/redis";
 import { type AppEnv, createBaseApp, type Metrics } from "@rushgate/service";
 import type { Queue } from "bullmq";
 import { sql } from "drizzle-orm";
 import type { Hono } from "hono";
-import type { Redis } from "ioredis";
 import type { Counter } from "prom-client";
 import type { CouponEnv } from "./env";
 import type { EventCache } from "./events";
@@ -16,7 +15,7 @@ import { registerMe } from "./routes/me";
 
 export interface CouponDeps {
   env: CouponEnv;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   db: Db;
   database: Database;

@@ -10,7 +10,10 @@ import { createEventCache } from "./events";
 
 export async function startCoupon(env: CouponEnv): Promise<RunningServer> {
   const logger = createLogger({ service: "coupon", level: env.LOG_LEVEL });
-  const redis = createRedis(env.REDIS_URL, { name: `rushgate-coupon-${env.REDIS_PREFIX}` });
+  const redis = createRedis(env.REDIS_URL, {
+    name: `rushgate-coupon-${env.REDIS_PREFIX}`,
+    clusterNodes: env.REDIS_CLUSTER_NODES,
+  });
   const keys = createKeys(env.REDIS_PREFIX);
   const database = createDb(env.DATABASE_URL);
   const queue = new Queue(ISSUANCE_QUEUE, {

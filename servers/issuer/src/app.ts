@@ -1,12 +1,12 @@
 import type { Db } from "@rushgate/db";
 import type { Logger } from "@rushgate/logger";
+import type { RedisClient } from "@rushgate/redis";
 import { type AppEnv, createBaseApp, type Metrics } from "@rushgate/service";
 import { sql } from "drizzle-orm";
 import type { Hono } from "hono";
-import type { Redis } from "ioredis";
 
 export interface IssuerDeps {
-  redis: Redis;
+  redis: RedisClient;
   db: Db;
   logger: Logger;
   metrics: Metrics;

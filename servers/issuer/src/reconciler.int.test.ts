@@ -1,7 +1,7 @@
 import { ISSUANCE_QUEUE, issuanceJobId, issuanceJobOptions } from "@rushgate/api";
 import { countIssuances } from "@rushgate/db";
 import { createLogger } from "@rushgate/logger";
-import { createRedis, issue } from "@rushgate/redis";
+import { createRedis, issue, type RedisClient } from "@rushgate/redis";
 import {
   createRedisEvent,
   type RedisFixture,
@@ -10,7 +10,6 @@ import {
   useRedis,
 } from "@rushgate/testing";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { reconcile } from "./reconciler";
 import { createIssuerWorker } from "./worker";
@@ -18,7 +17,7 @@ import { createIssuerWorker } from "./worker";
 const log = createLogger({ service: "test", level: "silent" });
 const database = useDatabase();
 let fx: RedisFixture;
-let blocking: Redis;
+let blocking: RedisClient;
 let queue: Queue;
 
 beforeEach(async () => {

@@ -1,13 +1,12 @@
 import { type IssuanceJob, issuanceJobId, issuanceJobOptions } from "@rushgate/api";
 import { type Db, findPersistedUsers } from "@rushgate/db";
 import type { Logger } from "@rushgate/logger";
-import { type Keys, parseIssued } from "@rushgate/redis";
+import { type Keys, parseIssued, type RedisClient } from "@rushgate/redis";
 import type { Queue } from "bullmq";
 import { sql } from "drizzle-orm";
-import type { Redis } from "ioredis";
 
 export interface ReconcileDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   db: Db;
   queue: Queue;

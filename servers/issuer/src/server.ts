@@ -12,7 +12,11 @@ import { createIssuerWorker } from "./worker";
 
 export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
   const logger = createLogger({ service: "issuer", level: env.LOG_LEVEL });
-  const redis = createRedis(env.REDIS_URL, { name: `rushgate-issuer-${env.REDIS_PREFIX}`, blocking: true });
+  const redis = createRedis(env.REDIS_URL, {
+    name: `rushgate-issuer-${env.REDIS_PREFIX}`,
+    clusterNodes: env.REDIS_CLUSTER_NODES,
+    blocking: true,
+  });
   const keys = createKeys(env.REDIS_PREFIX);
   const database = createDb(env.DATABASE_URL, { connectionLimit: 8 });
   const metrics = createMetrics("issuer");

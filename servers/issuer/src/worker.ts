@@ -1,13 +1,13 @@
 import { ISSUANCE_QUEUE, type IssuanceJob } from "@rushgate/api";
 import { type Db, insertIssuances } from "@rushgate/db";
 import type { Logger } from "@rushgate/logger";
+import type { RedisClient } from "@rushgate/redis";
 import { Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Counter, Histogram } from "prom-client";
 import { createBatcher } from "./batcher";
 
 export interface IssuerWorkerOptions {
-  redis: Redis;
+  redis: RedisClient;
   bullPrefix: string;
   db: Db;
   concurrency: number;

@@ -1,8 +1,7 @@
 import type { Logger } from "@rushgate/logger";
-import type { Keys } from "@rushgate/redis";
+import type { Keys, RedisClient } from "@rushgate/redis";
 import { type AppEnv, createBaseApp, type Metrics } from "@rushgate/service";
 import type { Hono } from "hono";
-import type { Redis } from "ioredis";
 import type { Counter } from "prom-client";
 import type { RouterEnv } from "./env";
 import type { Gate } from "./gate";
@@ -15,7 +14,7 @@ import type { Upstream } from "./upstream";
 
 export interface RouterDeps {
   env: RouterEnv;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   gate: Gate;
   waitingRoom: Upstream;

@@ -1,6 +1,5 @@
 import type { Logger } from "@rushgate/logger";
-import { type GateSnapshot, type Keys, parseGateSync, queueGateSync } from "@rushgate/redis";
-import type { Redis } from "ioredis";
+import { type GateSnapshot, gateSync, type Keys, type RedisClient } from "@rushgate/redis";
 
 export type GateDecision = "direct" | "queue" | "sold_out" | "not_open";
 
@@ -12,7 +11,7 @@ interface Tracked {
 }
 
 export interface GateOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   syncMs: number;
   defaultThreshold: number;
@@ -46,29 +45,29 @@ export function createGate(options: GateOptions) {
       const t = tracked.get(id);
       if (t) t.pending = 0;
     }
-    const p = redis.pipeline().get(keys.threshold);
-    for (const [i, id] of ids.entries()) queueGateSync(p, keys.event(id), deltas[i] ?? 0, now);
-    try {
-      const results = (await p.exec()) ?? [];
-      const [thresholdErr, thresholdValue] = results[0] ?? [];
-      if (!thresholdErr)
-        threshold = thresholdValue == null ? options.defaultThreshold : Number(thresholdValue);
-      ids.forEach((id, i) => {
-        const [err, reply] = results[i + 1] ?? [];
-        if (err) throw err;
-        const snapshot = parseGateSync(reply as number[]);
-        const t = tracked.get(id);
-        if (t) t.snapshot = snapshot;
-        else tracked.set(id, { snapshot, pending: 0, lastUsed: now });
-      });
-    } catch (err) {
-      // Nothing counted is lost: the deltas go back and ride on the next flush.
-      ids.forEach((id, i) => {
-        const t = tracked.get(id);
-        if (t) t.pending += deltas[i] ?? 0;
-      });
-      throw err;
+    // Issued together: one write on this auto-pipelining client (one per node on a cluster).
+    const [thresholdResult, ...results] = await Promise.allSettled([
+      redis.get(keys.threshold),
+      ...ids.map((id, i) => gateSync(redis, keys.event(id), deltas[i] ?? 0, now)),
+    ]);
+    if (thresholdResult?.status === "fulfilled") {
+      const value = thresholdResult.value;
+      threshold = value == null ? options.defaultThreshold : Number(value);
     }
+    let failure: unknown;
+    for (const [i, result] of results.entries()) {
+      const id = ids[i] as number;
+      const t = tracked.get(id);
+      if (result.status === "fulfilled") {
+        if (t) t.snapshot = result.value;
+        else tracked.set(id, { snapshot: result.value, pending: 0, lastUsed: now });
+      } else {
+        // Nothing counted is lost: the delta goes back and rides on the next flush.
+        failure = result.reason;
+        if (t) t.pending += deltas[i] ?? 0;
+      }
+    }
+    if (failure) throw failure;
     for (const [id, t] of tracked)
       if (now - t.lastUsed > FORGET_AFTER_MS && t.pending === 0) tracked.delete(id);
   }

@@ -9,7 +9,11 @@ import { createUpstream } from "./upstream";
 /** Builds the router's dependencies once and starts listening; `close()` shuts down gracefully. */
 export async function startRouter(env: RouterEnv): Promise<RunningServer> {
   const logger = createLogger({ service: "router", level: env.LOG_LEVEL });
-  const redis = createRedis(env.REDIS_URL, { name: `rushgate-router-${env.REDIS_PREFIX}` });
+  const redis = createRedis(env.REDIS_URL, {
+    name: `rushgate-router-${env.REDIS_PREFIX}`,
+    clusterNodes: env.REDIS_CLUSTER_NODES,
+    autoPipeline: true,
+  });
   const keys = createKeys(env.REDIS_PREFIX);
   const waitingRoom = createUpstream("waiting-room", env.WAITING_ROOM_URL, env.UPSTREAM_CONNECTIONS);
   const coupon = createUpstream("coupon", env.COUPON_URL, env.UPSTREAM_CONNECTIONS);

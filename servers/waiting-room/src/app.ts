@@ -1,8 +1,7 @@
 import type { Logger } from "@rushgate/logger";
-import type { Keys } from "@rushgate/redis";
+import type { Keys, RedisClient } from "@rushgate/redis";
 import { type AppEnv, createBaseApp, type Metrics } from "@rushgate/service";
 import type { Hono } from "hono";
-import type { Redis } from "ioredis";
 import type { WaitingRoomEnv } from "./env";
 import { registerEntry } from "./routes/entry";
 import { registerLeave } from "./routes/leave";
@@ -10,7 +9,7 @@ import { registerStatus } from "./routes/status";
 
 export interface WaitingRoomDeps {
   env: WaitingRoomEnv;
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   logger: Logger;
   metrics: Metrics;

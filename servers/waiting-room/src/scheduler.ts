@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@rushgate/logger";
-import { type Keys, parseSchedule, queueSchedule } from "@rushgate/redis";
-import type { Redis } from "ioredis";
+import { type Keys, type RedisClient, schedule } from "@rushgate/redis";
 import type { Counter, Histogram } from "prom-client";
 
 export interface SchedulerOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   tickMs: number;
   leaseMs: number;
@@ -37,16 +36,17 @@ export function createScheduler(options: SchedulerOptions) {
     const now = Date.now();
     const ids = await redis.zrangebyscore(keys.events, now - ENDED_GRACE_MS, "+inf");
     if (ids.length === 0) return { leader: true, moved: 0 };
-    const p = redis.pipeline();
-    for (const id of ids) queueSchedule(p, keys.event(Number(id)), now, fence);
-    const results = (await p.exec()) ?? [];
+    // One call per event, issued together: one write on an auto-pipelining client.
+    const results = await Promise.allSettled(
+      ids.map((id) => schedule(redis, keys.event(Number(id)), now, fence)),
+    );
     let moved = 0;
-    for (const [i, [err, reply]] of results.entries()) {
-      if (err) {
-        log.error({ err, eventId: ids[i] }, "schedule tick failed");
+    for (const [i, settled] of results.entries()) {
+      if (settled.status === "rejected") {
+        log.error({ err: settled.reason, eventId: ids[i] }, "schedule tick failed");
         continue;
       }
-      const result = parseSchedule(reply as number[]);
+      const result = settled.value;
       if (result.fenced) {
         log.warn({ fence }, "a newer scheduler holds the lease; standing down");
         return { leader: false, moved };

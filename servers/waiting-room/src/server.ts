@@ -8,7 +8,11 @@ import { createScheduler } from "./scheduler";
 
 export async function startWaitingRoom(env: WaitingRoomEnv): Promise<RunningServer> {
   const logger = createLogger({ service: "waiting-room", level: env.LOG_LEVEL });
-  const redis = createRedis(env.REDIS_URL, { name: `rushgate-waiting-room-${env.REDIS_PREFIX}` });
+  const redis = createRedis(env.REDIS_URL, {
+    name: `rushgate-waiting-room-${env.REDIS_PREFIX}`,
+    clusterNodes: env.REDIS_CLUSTER_NODES,
+    autoPipeline: true,
+  });
   const keys = createKeys(env.REDIS_PREFIX);
   const metrics = createMetrics("waiting-room");
   const scheduler = createScheduler({

@@ -1,6 +1,6 @@
 import { ApiError, createEventSchema, eventParamSchema, issuanceJobId } from "@rushgate/api";
 import { countIssuances, insertEvent } from "@rushgate/db";
-import { parseGateSync, queueGateSync } from "@rushgate/redis";
+import { gateSync } from "@rushgate/redis";
 import { type AppEnv, requireAdmin, validate } from "@rushgate/service";
 import type { Hono } from "hono";
 import type { CouponDeps } from "../app";
@@ -35,21 +35,25 @@ export function registerAdminEvents(app: Hono<AppEnv>, deps: CouponDeps) {
     if (!cached) throw new ApiError("event_not_found", `event ${eventId} does not exist`);
     const k = deps.keys.event(eventId);
     const now = Date.now();
-    const p = deps.redis
-      .pipeline()
-      .get(deps.keys.threshold)
-      .zcard(k.waiting)
-      .zcount(k.running, `(${now}`, "+inf")
-      .hlen(k.issued)
-      .get(k.remaining);
-    queueGateSync(p, k, 0, now);
-    const [threshold, waiting, running, issued, remaining, gate] = ((await p.exec()) ?? []).map(([, v]) => v);
+    const [threshold, [waiting, running, issued, remaining], gate] = await Promise.all([
+      deps.redis.get(deps.keys.threshold),
+      // One event's keys share a slot, so they can go in one pipeline even on a cluster.
+      deps.redis
+        .pipeline()
+        .zcard(k.waiting)
+        .zcount(k.running, `(${now}`, "+inf")
+        .hlen(k.issued)
+        .get(k.remaining)
+        .exec()
+        .then((results) => (results ?? []).map(([, v]) => v)),
+      gateSync(deps.redis, k, 0, now),
+    ]);
     const persisted = await countIssuances(deps.db, { eventId });
     const failedJobs = await deps.queue.getFailed(0, 9_999);
     const prefix = issuanceJobId(eventId, "");
     const failed = failedJobs.filter((j) => j?.id?.startsWith(prefix)).length;
     return c.json({
-      liveRpm: parseGateSync(gate as number[]).liveRpm,
+      liveRpm: gate.liveRpm,
       rpmThreshold:
         cached.meta.rpmThreshold ?? (threshold == null ? deps.env.DEFAULT_RPM_THRESHOLD : Number(threshold)),
       waiting: Number(waiting),

@@ -12,12 +12,13 @@ export function registerEvents(app: Hono<AppEnv>, deps: CouponDeps) {
   app.get("/api/events", async (c) => {
     if (!list || Date.now() - list.at >= 1_000) {
       const rows = await listActiveEvents(deps.db, { now: new Date() });
-      const p = deps.redis.pipeline();
-      for (const row of rows) p.get(deps.keys.event(row.id).remaining);
-      const remaining = rows.length > 0 ? ((await p.exec()) ?? []) : [];
+      // Each event's counter lives on its own cluster slot: separate calls, sent together.
+      const remaining = await Promise.all(
+        rows.map((row) => deps.redis.get(deps.keys.event(row.id).remaining)),
+      );
       const events: EventView[] = [];
       for (const [i, row] of rows.entries()) {
-        const value = remaining[i]?.[1];
+        const value = remaining[i];
         if (value == null) await warmEvent(deps, row.id);
         events.push(eventView(row.id, metaFromRow(row), value == null ? row.stock : Number(value)));
       }

@@ -27,11 +27,11 @@ export function registerMe(app: Hono<AppEnv>, deps: CouponDeps) {
     );
     const pending = ids.filter((id) => !persisted.has(id));
     if (pending.length > 0) {
-      const p = deps.redis.pipeline();
-      for (const id of pending) p.hget(deps.keys.event(id).issued, userId);
-      const results = (await p.exec()) ?? [];
+      const results = await Promise.all(
+        pending.map((id) => deps.redis.hget(deps.keys.event(id).issued, userId)),
+      );
       pending.forEach((eventId, i) => {
-        const value = results[i]?.[1];
+        const value = results[i];
         if (typeof value !== "string") return;
         const { couponId, issuedAt } = parseIssued(value);
         coupons.unshift({ eventId, couponId, state: "pending", issuedAt: new Date(issuedAt).toISOString() });

@@ -1,5 +1,5 @@
 import { trafficSchema } from "@rushgate/api";
-import { parseGateSync, queueGateSync } from "@rushgate/redis";
+import { gateSync } from "@rushgate/redis";
 import { type AppEnv, requireAdmin, validate } from "@rushgate/service";
 import type { Hono } from "hono";
 import type { RouterDeps } from "../app";
@@ -11,16 +11,14 @@ export function registerAdminTraffic(app: Hono<AppEnv>, deps: RouterDeps) {
   app.get("/admin/api/traffic", admin, async (c) => {
     const now = Date.now();
     const ids = (await deps.redis.zrangebyscore(deps.keys.events, now, "+inf")).map(Number);
-    const p = deps.redis.pipeline().get(deps.keys.threshold);
-    for (const id of ids) queueGateSync(p, deps.keys.event(id), 0, now);
-    const results = (await p.exec()) ?? [];
-    const [, threshold] = results[0] ?? [];
+    const [threshold, ...snapshots] = await Promise.all([
+      deps.redis.get(deps.keys.threshold),
+      ...ids.map((id) => gateSync(deps.redis, deps.keys.event(id), 0, now)),
+    ]);
     const liveRpm: Record<string, number> = {};
-    ids.forEach((id, i) => {
-      const [err, reply] = results[i + 1] ?? [];
-      // Redis has every router's flushed counts; this router adds what it has not flushed yet.
-      if (!err) liveRpm[String(id)] = parseGateSync(reply as number[]).liveRpm + deps.gate.unflushed(id);
-    });
+    // Redis has every router's flushed counts; this router adds what it has not flushed yet.
+    for (const [i, id] of ids.entries())
+      liveRpm[String(id)] = (snapshots[i]?.liveRpm ?? 0) + deps.gate.unflushed(id);
     return c.json({
       rpmThreshold: threshold == null ? deps.env.DEFAULT_RPM_THRESHOLD : Number(threshold),
       liveRpm,
