@@ -88,7 +88,8 @@ export async function measureRoundTrips(options: {
   requests: number;
 }): Promise<RoundTripResult[]> {
   const { stack, requests: n } = options;
-  const redis = createRedis(options.redisUrl, { name: "bench-monitor" });
+  // A single redis-server (the bench's own): MONITOR and CLIENT LIST are per node.
+  const redis = createRedis(options.redisUrl, { name: "bench-monitor" }) as Redis;
   const keys = createKeys(stack.prefix);
   const http = createHttp(stack.routerUrl, 50);
   const eventId = await createEvent(http, stack.adminToken, {
