@@ -53,7 +53,7 @@ button[disabled]{opacity:.6;cursor:progress}
 .big strong{font-size:2.6rem;display:block;line-height:1.1;color:var(--brand)}
 progress{-webkit-appearance:none;appearance:none;display:block;width:100%;height:.9rem;border:0;border-radius:99px;background:#e3e7ee;overflow:hidden}
 progress::-webkit-progress-bar{background:#e3e7ee;border-radius:99px}
-progress::-webkit-progress-value{background:var(--brand);border-radius:99px;transition:width .6s ease}
+progress::-webkit-progress-value{background:var(--brand);border-radius:99px}
 progress::-moz-progress-bar{background:var(--brand);border-radius:99px}
 .coupons{list-style:none;padding:0;margin:0}
 .coupons li{border:1px dashed var(--brand);border-radius:10px;padding:.6rem .8rem;margin:.5rem 0;background:var(--card)}
