@@ -30,7 +30,7 @@ export async function measureTick(options: {
   waiting: number;
   ticks: number;
 }): Promise<TickResult> {
-  const redis = createRedis(options.redisUrl, { name: "bench-tick" });
+  const redis = createRedis(options.redisUrl, { name: "bench-tick" }) as Redis;
   const keys = createKeys(`tick${Date.now().toString(36)}`);
   try {
     const { id } = await createRedisEvent(redis, keys, {
