@@ -28,7 +28,8 @@ export interface PlatformOptions {
  * database; `client` talks to the router as users and the admin would.
  */
 export async function startPlatform(options: PlatformOptions = {}) {
-  const fx: RedisFixture = await useRedis(options.redisUrl ?? TEST_REDIS_URL);
+  const clusterNodes = options.env?.REDIS_CLUSTER_NODES?.split(",");
+  const fx: RedisFixture = await useRedis(options.redisUrl ?? TEST_REDIS_URL, { clusterNodes });
   const common = {
     NODE_ENV: "test",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",

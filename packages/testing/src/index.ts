@@ -7,6 +7,7 @@ export {
   countRoundTrips,
   freePort,
   type RedisFixture,
+  startRedisCluster,
   startScratchRedis,
   sum,
   useRedis,

@@ -1,7 +1,10 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createKeys, createRedis, type Keys, type RedisClient } from "@rushgate/redis";
-import type { Redis } from "ioredis";
+import { Cluster, type Redis } from "ioredis";
 import { TEST_REDIS_URL, uniquePrefix } from "./env";
 
 export interface RedisFixture {
@@ -12,26 +15,109 @@ export interface RedisFixture {
   cleanup(): Promise<void>;
 }
 
-export async function useRedis(url = TEST_REDIS_URL): Promise<RedisFixture> {
+export async function useRedis(
+  url = TEST_REDIS_URL,
+  options: { clusterNodes?: string[] } = {},
+): Promise<RedisFixture> {
   const prefix = uniquePrefix();
-  const redis = createRedis(url, { name: `test-${prefix}` });
+  const redis = createRedis(url, { name: `test-${prefix}`, clusterNodes: options.clusterNodes });
   const keys = createKeys(prefix);
   return {
     redis,
     keys,
     prefix,
     async cleanup() {
-      for (const pattern of [`${prefix}:*`, `{${prefix}:*`]) {
-        let cursor = "0";
-        do {
-          const [next, found] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-          cursor = next;
-          if (found.length > 0) await redis.unlink(...found);
-        } while (cursor !== "0");
+      // On a cluster every master holds some of the keys: scan each one.
+      const nodes: Redis[] = redis instanceof Cluster ? redis.nodes("master") : [redis];
+      for (const node of nodes) {
+        for (const pattern of [`${prefix}:*`, `{${prefix}:*`]) {
+          let cursor = "0";
+          do {
+            const [next, found] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+            cursor = next;
+            for (const key of found) await redis.unlink(key);
+          } while (cursor !== "0");
+        }
       }
       redis.disconnect();
     },
   };
+}
+
+/**
+ * A real Redis Cluster of three masters from the local redis-server binary on free ports
+ * (`cluster-enabled yes`, then `redis-cli --cluster create`), for tests that must prove the
+ * hash tags hold.
+ */
+export async function startRedisCluster(): Promise<{ nodes: string[]; url: string; stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "rushgate-cluster-"));
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const children = ports.map((port) =>
+    spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        `nodes-${port}.conf`,
+        "--cluster-node-timeout",
+        "2000",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+      ],
+      { stdio: "ignore" },
+    ),
+  );
+  const nodes = ports.map((port) => `127.0.0.1:${port}`);
+  for (const port of ports) await waitForRedis(`redis://127.0.0.1:${port}`);
+  execFileSync("redis-cli", ["--cluster", "create", ...nodes, "--cluster-replicas", "0", "--cluster-yes"], {
+    stdio: "ignore",
+  });
+  for (const port of ports) {
+    const probe = createRedis(`redis://127.0.0.1:${port}`);
+    try {
+      for (let i = 0; !/cluster_state:ok/.test(String(await probe.cluster("INFO"))); i++) {
+        if (i > 100) throw new Error("the cluster did not come up");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      probe.disconnect();
+    }
+  }
+  return {
+    nodes,
+    url: `redis://${nodes[0]}`,
+    async stop() {
+      for (const child of children) child.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForRedis(url: string) {
+  const probe = createRedis(url, { name: "probe" });
+  probe.on("error", () => {}); // refused until the server listens: expected, retried below
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        await probe.ping();
+        return;
+      } catch (err) {
+        if (i > 50) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } finally {
+    probe.disconnect();
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -60,17 +146,7 @@ export async function startScratchRedis(): Promise<{ url: string; stop(): Promis
     },
   );
   const url = `redis://127.0.0.1:${port}`;
-  const probe = createRedis(url, { name: "probe" });
-  for (let i = 0; ; i++) {
-    try {
-      await probe.ping();
-      break;
-    } catch (err) {
-      if (i > 50) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  probe.disconnect();
+  await waitForRedis(url);
   return {
     url,
     async stop() {
