@@ -22,7 +22,11 @@ export default defineConfig({
         test: {
           name: "unit",
           sequence: { groupOrder: 0 },
-          include: ["{packages,servers}/*/src/**/*.test.ts"],
+          include: [
+            "{packages,servers}/*/src/**/*.test.ts",
+            "load-tests/src/**/*.test.ts",
+            "infra/src/**/*.test.ts",
+          ],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
         },
       },
