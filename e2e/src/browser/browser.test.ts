@@ -63,9 +63,9 @@ describe("in a real browser", () => {
 
     // Let the people ahead through one by one: each takes the slot, then leaves it.
     await release(eventId);
-    await expect.poll(() => text(page, "#position")).toBe("2");
+    await expect.poll(() => text(page, "#position"), { timeout: 10_000 }).toBe("2");
     await p.client.leave(eventId, "ahead-0");
-    await expect.poll(() => text(page, "#position")).toBe("1");
+    await expect.poll(() => text(page, "#position"), { timeout: 10_000 }).toBe("1");
     expect(await text(page, "#position-label")).toBe("You're next");
     const progressAt1 = Number(await page.locator("#progress").getAttribute("value"));
     expect(progressAt1).toBeGreaterThan(progressAt3);
@@ -157,7 +157,7 @@ describe("in a real browser", () => {
 
     await page.getByLabel("Threshold, entries per minute", { exact: true }).fill("3");
     await page.getByRole("button", { name: "Save threshold" }).click();
-    await expect.poll(() => text(page, "#threshold-msg")).toContain("Saved");
+    await expect.poll(() => text(page, "#threshold-msg"), { timeout: 10_000 }).toContain("Saved");
     expect(
       (await p.client.call("GET", "/admin/api/traffic", { token: TEST_ADMIN_TOKEN })).body,
     ).toMatchObject({
@@ -171,7 +171,7 @@ describe("in a real browser", () => {
     await page.locator("#ev-starts").fill(new Date(Date.now() - 60_000).toISOString().slice(0, 16));
     await page.locator("#ev-ends").fill(new Date(Date.now() + 180_000).toISOString().slice(0, 16));
     await page.getByRole("button", { name: "Create event" }).click();
-    await expect.poll(() => text(page, "#event-msg")).toMatch(/Created event #\d+/);
+    await expect.poll(() => text(page, "#event-msg"), { timeout: 10_000 }).toMatch(/Created event #\d+/);
     const eventId = Number(/#(\d+)/.exec(await text(page, "#event-msg"))?.[1]);
     const card = page.locator(`#ev-${eventId}`);
     await card.waitFor();
