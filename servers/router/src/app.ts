@@ -38,8 +38,13 @@ export function createApp(deps: RouterDeps): Hono<AppEnv> {
     ipBurst: deps.env.RATE_LIMIT_IP_BURST,
     trustProxy: deps.env.TRUST_PROXY,
   };
-  app.use("/api/events/:eventId/entry", rateLimit("entry", limits));
-  app.use("/api/queue/:eventId/status", rateLimit("status", limits));
+  // The event page is an entry and the waiting-room page a status poll: same budgets.
+  const entryLimit = rateLimit("entry", limits);
+  const statusLimit = rateLimit("status", limits);
+  app.use("/api/events/:eventId/entry", entryLimit);
+  app.use("/events/:eventId", entryLimit);
+  app.use("/api/queue/:eventId/status", statusLimit);
+  app.use("/queue/:eventId", statusLimit);
   registerEntry(app, deps);
   registerForwarded(app, deps);
   registerAdminTraffic(app, deps);
