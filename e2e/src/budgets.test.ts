@@ -55,8 +55,9 @@ async function measure(
   const stats = callDelta(before, await commandCalls(redis));
   const syncs = trips.byCommand.get ?? 0;
   const own = countOwn ? countOwn(trips.byCommand) : trips.total - 2 * syncs; // minus the background flushes
-  // commandstats counts script calls once each, like MONITOR does.
-  expect(stats.evalsha ?? 0).toBe(trips.byCommand.evalsha ?? 0);
+  // commandstats counts script calls once each, like MONITOR does; the two readings are taken a
+  // moment apart, so one background flush (GET + one script call) may fall between them.
+  expect(Math.abs((stats.evalsha ?? 0) - (trips.byCommand.evalsha ?? 0))).toBeLessThanOrEqual(1);
   report.push({
     phase: name,
     requests: N,
