@@ -24,15 +24,24 @@ export function createBaseApp(options: BaseAppOptions): Hono<AppEnv> {
   const { logger, metrics } = options;
   const app = new Hono<AppEnv>();
 
+  // One labelled histogram child per (method, route, status): prom-client hashes the label
+  // object on every observe otherwise.
+  const timers = new Map<string, { observe(seconds: number): void }>();
   app.use(requestId({ limitLength: 64 }));
   app.use(async function observe(c, next) {
-    c.set("log", logger.child({ requestId: c.get("requestId") }));
+    c.set("log", lazyChild(logger, c.get("requestId")));
     const started = performance.now();
     await next();
-    metrics.httpDuration.observe(
-      { method: c.req.method, route: c.req.routePath, status: String(c.res.status) },
-      (performance.now() - started) / 1000,
-    );
+    const method = c.req.method;
+    const route = c.req.routePath;
+    const status = c.res.status;
+    const key = `${method} ${status} ${route}`;
+    let timer = timers.get(key);
+    if (!timer) {
+      timer = metrics.httpDuration.labels(method, route, String(status));
+      if (timers.size < 1000) timers.set(key, timer);
+    }
+    timer.observe((performance.now() - started) / 1000);
   });
   app.use(limitBody());
 
@@ -54,6 +63,25 @@ export function createBaseApp(options: BaseAppOptions): Hono<AppEnv> {
   app.notFound((c) => errorResponse(c, "not_found", `no route for ${c.req.method} ${c.req.path}`));
   app.onError(handleError);
   return app;
+}
+
+/**
+ * The request's logger, made only when something is logged: most requests log nothing, and a
+ * pino child per request is a measurable share of a status poll.
+ */
+function lazyChild(root: Logger, requestId: string): Logger {
+  let child: Logger | undefined;
+  const get = () => {
+    child ??= root.child({ requestId });
+    return child;
+  };
+  return new Proxy(root, {
+    get(_target, prop) {
+      const logger = get();
+      const value = Reflect.get(logger, prop, logger);
+      return typeof value === "function" ? value.bind(logger) : value;
+    },
+  });
 }
 
 const tooLarge = (c: Context) => errorResponse(c, "payload_too_large", "request body is larger than 16 KiB");
