@@ -1,7 +1,9 @@
 /**
  * `pnpm start`: the whole platform on one machine with a demo event. Creates the database,
  * applies the migrations, starts the four servers from their bundles, seeds a demo event through
- * the admin API, prints where everything is, and stops everything on Ctrl-C.
+ * the admin API, prints where everything is, and stops everything on Ctrl-C. `INSTANCES=n` runs n
+ * of each server (ports base, base + 10, …); routers balance over every waiting room and coupon
+ * server, and the waiting rooms share the scheduler lease.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -13,12 +15,21 @@ const DATABASE_URL = env.DATABASE_URL ?? "mysql://root@127.0.0.1:3306/rushgate";
 const ADMIN_TOKEN = env.ADMIN_TOKEN ?? "dev-admin-token";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-const servers = [
-  { name: "waiting-room", port: Number(env.WAITING_ROOM_PORT ?? 8081) },
-  { name: "coupon", port: Number(env.COUPON_PORT ?? 8082) },
-  { name: "issuer", port: Number(env.ISSUER_PORT ?? 8083) },
-  { name: "router", port: Number(env.ROUTER_PORT ?? 8080) },
-] as const;
+const INSTANCES = Math.max(1, Math.min(9, Number(env.INSTANCES ?? 1) || 1));
+const bases = {
+  "waiting-room": Number(env.WAITING_ROOM_PORT ?? 8081),
+  coupon: Number(env.COUPON_PORT ?? 8082),
+  issuer: Number(env.ISSUER_PORT ?? 8083),
+  router: Number(env.ROUTER_PORT ?? 8080),
+} as const;
+const ports = (name: keyof typeof bases) => Array.from({ length: INSTANCES }, (_, i) => bases[name] + 10 * i);
+const urls = (name: keyof typeof bases) =>
+  ports(name)
+    .map((port) => `http://127.0.0.1:${port}`)
+    .join(",");
+const servers = (["waiting-room", "coupon", "issuer", "router"] as const).flatMap((name) =>
+  ports(name).map((port) => ({ name, port })),
+);
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -34,8 +45,8 @@ function launch(name: string, port: number): ChildProcess {
       PORT: String(port),
       DATABASE_URL,
       ADMIN_TOKEN,
-      WAITING_ROOM_URL: `http://127.0.0.1:${servers[0].port}`,
-      COUPON_URL: `http://127.0.0.1:${servers[1].port}`,
+      WAITING_ROOM_URL: urls("waiting-room"),
+      COUPON_URL: urls("coupon"),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -113,9 +124,9 @@ async function main() {
     launch(s.name, s.port);
     await waitReady(s.name, s.port);
   }
-  const router = `http://127.0.0.1:${servers[3].port}`;
+  const router = `http://127.0.0.1:${bases.router}`;
   const demo = await seedDemo(router);
-  say("all four servers are up:");
+  say(INSTANCES === 1 ? "all four servers are up:" : `${INSTANCES} instances of each server are up:`);
   for (const s of servers) say(`  ${s.name.padEnd(12)} http://127.0.0.1:${s.port}`);
   say(`demo event ${demo.id} "${demo.name}" (stock 100, threshold 60 requests/minute)`);
   say("try it:");

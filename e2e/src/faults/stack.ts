@@ -27,9 +27,13 @@ interface Proc {
 /**
  * The four servers as real processes from their production bundles (servers/<name>/dist), so
  * that faults are real: kill -9, SIGTERM, restarts on the same port. Extra waiting rooms can be
- * added to test the scheduler lease.
+ * added to test the scheduler lease (the router then talks to the first), or `instances` of every
+ * server (each router balancing over all waiting rooms and coupon servers). Keys are the server
+ * name for the first instance and `<name>-2`, `<name>-3`… for the others.
  */
-export async function startStack(options: { env?: Record<string, string>; waitingRooms?: number } = {}) {
+export async function startStack(
+  options: { env?: Record<string, string>; waitingRooms?: number; instances?: number } = {},
+) {
   for (const name of ["router", "waiting-room", "coupon", "issuer"]) {
     if (!existsSync(`${root}servers/${name}/dist/index.js`)) {
       throw new Error(`servers/${name}/dist is missing: run \`pnpm build\` first (the test command does)`);
@@ -60,14 +64,18 @@ export async function startStack(options: { env?: Record<string, string>; waitin
     procs.set(key, proc);
     return proc;
   };
-  const rooms = Math.max(1, options.waitingRooms ?? 1);
-  for (let i = 0; i < rooms; i++)
-    await add(i === 0 ? "waiting-room" : `waiting-room-${i + 1}`, "waiting-room");
-  await add("coupon", "coupon");
-  await add("issuer", "issuer");
-  const routerProc = await add("router", "router");
-  routerProc.env.WAITING_ROOM_URL = `http://127.0.0.1:${procs.get("waiting-room")?.port}`;
-  routerProc.env.COUPON_URL = `http://127.0.0.1:${procs.get("coupon")?.port}`;
+  const n = Math.max(1, options.instances ?? 1);
+  const key = (name: ServerName, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
+  const rooms = Math.max(n, options.waitingRooms ?? 1);
+  for (let i = 0; i < rooms; i++) await add(key("waiting-room", i), "waiting-room");
+  for (const name of ["coupon", "issuer"] as const) for (let i = 0; i < n; i++) await add(key(name, i), name);
+  const urls = (name: ServerName, count: number) =>
+    Array.from({ length: count }, (_, i) => `http://127.0.0.1:${procs.get(key(name, i))?.port}`).join(",");
+  for (let i = 0; i < n; i++) {
+    const routerProc = await add(key("router", i), "router");
+    routerProc.env.WAITING_ROOM_URL = urls("waiting-room", options.instances ? n : 1);
+    routerProc.env.COUPON_URL = urls("coupon", n);
+  }
 
   async function start(key: string): Promise<void> {
     const proc = procs.get(key);
@@ -109,8 +117,9 @@ export async function startStack(options: { env?: Record<string, string>; waitin
     return exited;
   }
 
-  for (const key of procs.keys()) if (key !== "router") await start(key);
-  await start("router");
+  const routers = [...procs.keys()].filter((k) => procs.get(k)?.name === "router");
+  for (const k of procs.keys()) if (!routers.includes(k)) await start(k);
+  for (const k of routers) await start(k);
 
   const url = (key: string) => `http://127.0.0.1:${procs.get(key)?.port}`;
   return {

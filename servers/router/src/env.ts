@@ -1,11 +1,17 @@
 import { adminToken, admissionSecret, commonEnv, parseEnv, port, positiveInt } from "@rushgate/service";
 import { z } from "zod";
 
+const urlList = z
+  .string()
+  .transform((v) => v.split(",").map((u) => u.trim()))
+  .pipe(z.array(z.string().url()).min(1));
+
 const shape = {
   ...commonEnv,
   PORT: port(8080),
-  WAITING_ROOM_URL: z.string().url().default("http://127.0.0.1:8081"),
-  COUPON_URL: z.string().url().default("http://127.0.0.1:8082"),
+  /** One URL, or several separated by commas to balance over several instances. */
+  WAITING_ROOM_URL: urlList.default("http://127.0.0.1:8081"),
+  COUPON_URL: urlList.default("http://127.0.0.1:8082"),
   ADMIN_TOKEN: adminToken,
   ADMISSION_SECRET: admissionSecret,
   /** How often live RPM is flushed to Redis and the gate snapshot refreshed (SPEC: ≤ 250 ms). */

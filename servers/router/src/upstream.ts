@@ -1,23 +1,20 @@
 import type { IncomingMessage } from "node:http";
 import { errorResponse } from "@rushgate/service";
 import type { Context } from "hono";
-import { Pool } from "undici";
+import { BalancedPool, type Dispatcher, Pool } from "undici";
 import type { IncomingHttpHeaders } from "undici/types/header";
 
 export interface Upstream {
   name: string;
-  pool: Pool;
+  pool: Pool | BalancedPool;
 }
 
-export function createUpstream(name: string, url: string, connections: number): Upstream {
+/** Keep-alive connections to one instance, or balanced over several (a comma-separated list). */
+export function createUpstream(name: string, urls: string[], connections: number): Upstream {
+  const options = { connections, keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 };
   return {
     name,
-    pool: new Pool(url, {
-      connections,
-      keepAliveTimeout: 30_000,
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-    }),
+    pool: urls.length === 1 ? new Pool(urls[0] as string, options) : new BalancedPool(urls, options),
   };
 }
 
@@ -64,7 +61,7 @@ export async function forward(c: Context, upstream: Upstream, userId?: string): 
   const url = c.req.url;
   const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
 
-  let res: Awaited<ReturnType<Pool["request"]>>;
+  let res: Dispatcher.ResponseData;
   try {
     res = await upstream.pool.request({ method: method as "GET", path, headers, body });
   } catch (err) {
