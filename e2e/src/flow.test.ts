@@ -139,6 +139,27 @@ describe("the rush, end to end through the router", () => {
     expect(late.body).toMatchObject({ error: { code: "sold_out" } });
   });
 
+  it("answers a status poll the same on the raw fast path (X-User-Id) and through the app (uid cookie)", async () => {
+    const eventId = await p.client.createEvent({ rpmThreshold: 0, runningCapacity: 1 });
+    await p.redis.zadd(p.keys.event(eventId).running, Date.now() + 60_000, "holder");
+    await p.client.enter(eventId, "first");
+    await p.client.enter(eventId, "both-ways");
+    const fast = await p.client.status(eventId, "both-ways");
+    const viaApp = await p.client.call("GET", `/api/queue/${eventId}/status`, {
+      headers: { cookie: "uid=both-ways" },
+    });
+    expect(fast.status).toBe(200);
+    expect(viaApp).toMatchObject({ status: fast.status, body: fast.body });
+    expect(fast.body).toMatchObject({ status: "waiting", position: 2, waiting: 2 });
+    expect(fast.headers["x-request-id"]).toBeTruthy();
+    const stranger = await p.client.status(eventId, "stranger");
+    const strangerViaApp = await p.client.call("GET", `/api/queue/${eventId}/status`, {
+      headers: { cookie: "uid=stranger" },
+    });
+    expect(stranger).toMatchObject({ status: 404, body: { error: { code: "not_in_queue" } } });
+    expect(strangerViaApp).toMatchObject({ status: 404, body: stranger.body });
+  });
+
   it("lets a user leave the queue, twice, and then says not_in_queue", async () => {
     const eventId = await p.client.createEvent({ rpmThreshold: 0, runningCapacity: 1 });
     await p.redis.zadd(p.keys.event(eventId).running, Date.now() + 60_000, "holder");

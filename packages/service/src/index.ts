@@ -13,5 +13,5 @@ export type { AppEnv } from "./context";
 export * from "./env";
 export { errorResponse, handleError } from "./errors";
 export { counter, createMetrics, type Metrics } from "./metrics";
-export { listen, type RunningServer, runMain } from "./serve";
+export { type FastPath, listen, type RunningServer, runMain } from "./serve";
 export { requireUser, validate } from "./validate";

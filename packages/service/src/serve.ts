@@ -1,5 +1,6 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import type { Logger } from "@rushgate/logger";
 import type { Hono } from "hono";
 
@@ -13,6 +14,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * A handler for the hottest route, on Node's own request and response: it returns true when it
+ * has taken the request (and answers it itself), false to leave it to the hono app. Only the
+ * plain, well-formed shape of a request is worth taking; anything unusual goes to the app, which
+ * answers errors the usual way.
+ */
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+
 /** Starts an app and resolves once it listens (port 0 picks a free port). */
 export function listen(options: {
   // biome-ignore lint/suspicious/noExplicitAny: any hono app
@@ -24,25 +33,28 @@ export function listen(options: {
   /** How long to drain before closing the listener (SHUTDOWN_DRAIN_MS). */
   drainMs?: number;
   graceMs?: number;
+  fastPath?: FastPath;
 }): Promise<RunningServer> {
-  const { app, logger } = options;
+  const { app, logger, fastPath } = options;
   let draining = false;
-  const fetch = async (request: Request, env: unknown): Promise<Response> => {
-    if (!draining) return app.fetch(request, env);
-    if (new URL(request.url).pathname === "/readyz") {
-      const body = { error: { code: "service_unavailable", message: "shutting down" } };
-      return Response.json(body, { status: 503, headers: { connection: "close" } });
+  const toApp = getRequestListener(app.fetch);
+  const server = createServer((req, res) => {
+    if (draining) {
+      // Every answer closes its connection, so keep-alive clients move to another instance.
+      res.shouldKeepAlive = false;
+      if (req.url === "/readyz") {
+        res.writeHead(503, { "content-type": "application/json", connection: "close" });
+        res.end(JSON.stringify({ error: { code: "service_unavailable", message: "shutting down" } }));
+        return;
+      }
     }
-    const response = await app.fetch(request, env);
-    try {
-      response.headers.set("connection", "close");
-    } catch {
-      // immutable headers: the listener closes this connection after the drain anyway
-    }
-    return response;
-  };
+    if (fastPath?.(req, res)) return;
+    void toApp(req, res);
+  });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port: options.port, hostname: options.host }, (info: AddressInfo) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      const info = server.address() as AddressInfo;
       const host = options.host === "0.0.0.0" ? "127.0.0.1" : options.host;
       logger.info({ port: info.port }, "listening");
       resolve({
@@ -51,10 +63,10 @@ export function listen(options: {
         async close() {
           draining = true;
           if (options.drainMs) await new Promise((r) => setTimeout(r, options.drainMs));
-          const grace = setTimeout(() => closeAll(server), options.graceMs ?? 10_000);
+          const grace = setTimeout(() => server.closeAllConnections(), options.graceMs ?? 10_000);
           await new Promise<void>((done) => {
             server.close(() => done());
-            closeIdle(server);
+            server.closeIdleConnections();
           });
           clearTimeout(grace);
           await options.onClose?.();
@@ -62,16 +74,7 @@ export function listen(options: {
         },
       });
     });
-    server.once("error", reject);
   });
-}
-
-function closeIdle(server: unknown) {
-  (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-}
-
-function closeAll(server: unknown) {
-  (server as { closeAllConnections?: () => void }).closeAllConnections?.();
 }
 
 /**

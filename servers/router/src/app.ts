@@ -6,7 +6,7 @@ import type { Counter } from "prom-client";
 import type { RouterEnv } from "./env";
 import type { Gate } from "./gate";
 import { registerPages } from "./pages";
-import { rateLimit } from "./rate-limit";
+import { type Budget, rateLimit } from "./rate-limit";
 import { registerAdminTraffic } from "./routes/admin-traffic";
 import { registerEntry } from "./routes/entry";
 import { registerForwarded } from "./routes/forwarded";
@@ -20,6 +20,8 @@ export interface RouterDeps {
   waitingRoom: Upstream;
   coupon: Upstream;
   logger: Logger;
+  /** Rate-limit budgets, shared with the raw status path (fast-status.ts). */
+  budgets: { entry: Budget; status: Budget };
   metrics: Metrics & { gateDecisions: Counter<"decision"> };
 }
 
@@ -31,16 +33,9 @@ export function createApp(deps: RouterDeps): Hono<AppEnv> {
       await deps.redis.ping();
     },
   });
-  const limits = {
-    userPerSec: deps.env.RATE_LIMIT_USER_PER_SEC,
-    userBurst: deps.env.RATE_LIMIT_USER_BURST,
-    ipPerSec: deps.env.RATE_LIMIT_IP_PER_SEC,
-    ipBurst: deps.env.RATE_LIMIT_IP_BURST,
-    trustProxy: deps.env.TRUST_PROXY,
-  };
   // The event page is an entry and the waiting-room page a status poll: same budgets.
-  const entryLimit = rateLimit("entry", limits);
-  const statusLimit = rateLimit("status", limits);
+  const entryLimit = rateLimit(deps.budgets.entry, deps.env.TRUST_PROXY);
+  const statusLimit = rateLimit(deps.budgets.status, deps.env.TRUST_PROXY);
   app.use("/api/events/:eventId/entry", entryLimit);
   app.use("/events/:eventId", entryLimit);
   app.use("/api/queue/:eventId/status", statusLimit);

@@ -45,36 +45,49 @@ export interface RateLimits {
   userBurst: number;
   ipPerSec: number;
   ipBurst: number;
-  trustProxy: boolean;
 }
 
-function clientIp(c: Parameters<MiddlewareHandler<AppEnv>>[0], trustProxy: boolean): string {
+/** The client's address: the first X-Forwarded-For entry behind a trusted proxy, else the socket's. */
+export function clientAddress(
+  forwardedFor: string | undefined,
+  socketAddress: string | undefined,
+  trustProxy: boolean,
+) {
   if (trustProxy) {
-    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    const forwarded = forwardedFor?.split(",")[0]?.trim();
     if (forwarded) return forwarded;
   }
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
+  return socketAddress ?? "unknown";
 }
 
 /**
- * `429 too_many_requests` with `Retry-After` for a user (X-User-Id or uid cookie) or an IP that
- * exceeds its rate on entry and status. A limit of 0 turns that limit off.
+ * One budget (entry or status) per user and per IP. Returns 0 when the request may go on, else
+ * the seconds to wait. A limit of 0 turns that limit off. Shared by the hono middleware and the
+ * router's raw status path, so both spend the same buckets.
  */
-export function rateLimit(name: string, limits: RateLimits): MiddlewareHandler<AppEnv> {
+export function createBudget(name: string, limits: RateLimits) {
   const perUser =
     limits.userPerSec > 0 ? createLimiter({ ratePerSec: limits.userPerSec, burst: limits.userBurst }) : null;
   const perIp =
     limits.ipPerSec > 0 ? createLimiter({ ratePerSec: limits.ipPerSec, burst: limits.ipBurst }) : null;
+  return function spend(ip: string, user: string): number {
+    return Math.max(perIp ? perIp(`${name}:${ip}`) : 0, perUser && user ? perUser(`${name}:${user}`) : 0);
+  };
+}
+
+export type Budget = ReturnType<typeof createBudget>;
+
+/** `429 too_many_requests` with `Retry-After` for a user (X-User-Id or uid cookie) or an IP over budget. */
+export function rateLimit(budget: Budget, trustProxy: boolean): MiddlewareHandler<AppEnv> {
   return async function rateLimited(c, next) {
     const user = (c.req.header("x-user-id") ?? getCookie(c, "uid") ?? "").slice(0, 64);
-    const wait = Math.max(
-      perIp ? perIp(`${name}:${clientIp(c, limits.trustProxy)}`) : 0,
-      perUser && user ? perUser(`${name}:${user}`) : 0,
-    );
+    let socketAddress: string | undefined;
+    try {
+      socketAddress = getConnInfo(c).remote.address;
+    } catch {
+      socketAddress = undefined;
+    }
+    const wait = budget(clientAddress(c.req.header("x-forwarded-for"), socketAddress, trustProxy), user);
     if (wait > 0) {
       c.header("retry-after", String(wait));
       throw new ApiError("too_many_requests", `slow down: try again in ${wait} s`);

@@ -1,9 +1,11 @@
 import { createLogger } from "@rushgate/logger";
 import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
 import { counter, createMetrics, listen, type RunningServer } from "@rushgate/service";
-import { createApp } from "./app";
+import { createApp, type RouterDeps } from "./app";
 import { parseRouterEnv, type RouterEnv } from "./env";
+import { createStatusFastPath } from "./fast-status";
 import { createGate } from "./gate";
+import { createBudget } from "./rate-limit";
 import { createUpstream } from "./upstream";
 
 /** Builds the router's dependencies once and starts listening; `close()` shuts down gracefully. */
@@ -34,7 +36,13 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
       return res.statusCode === 200;
     },
   });
-  const app = createApp({
+  const limits = {
+    userPerSec: env.RATE_LIMIT_USER_PER_SEC,
+    userBurst: env.RATE_LIMIT_USER_BURST,
+    ipPerSec: env.RATE_LIMIT_IP_PER_SEC,
+    ipBurst: env.RATE_LIMIT_IP_BURST,
+  };
+  const deps: RouterDeps = {
     env,
     redis,
     keys,
@@ -43,13 +51,16 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
     coupon,
     logger,
     metrics: { ...metrics, gateDecisions },
-  });
+    budgets: { entry: createBudget("entry", limits), status: createBudget("status", limits) },
+  };
+  const app = createApp(deps);
   gate.start();
   return listen({
     app,
     port: env.PORT,
     host: env.HOST,
     drainMs: env.SHUTDOWN_DRAIN_MS,
+    fastPath: createStatusFastPath(deps),
     logger,
     onClose: async () => {
       await gate.stop();

@@ -4,6 +4,7 @@ import { counter, createMetrics, listen, type RunningServer } from "@rushgate/se
 import { Histogram } from "prom-client";
 import { createApp } from "./app";
 import { parseWaitingRoomEnv, type WaitingRoomEnv } from "./env";
+import { createStatusFastPath } from "./fast-status";
 import { createScheduler } from "./scheduler";
 
 export async function startWaitingRoom(env: WaitingRoomEnv): Promise<RunningServer> {
@@ -31,13 +32,15 @@ export async function startWaitingRoom(env: WaitingRoomEnv): Promise<RunningServ
       }),
     },
   });
-  const app = createApp({ env, redis, keys, logger, metrics });
+  const deps = { env, redis, keys, logger, metrics };
+  const app = createApp(deps);
   if (env.SCHEDULER_ENABLED) scheduler.start();
   return listen({
     app,
     port: env.PORT,
     host: env.HOST,
     drainMs: env.SHUTDOWN_DRAIN_MS,
+    fastPath: createStatusFastPath(deps),
     logger,
     onClose: async () => {
       await scheduler.stop();
