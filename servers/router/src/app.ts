@@ -20,7 +20,7 @@ export interface RouterDeps {
   waitingRoom: Upstream;
   coupon: Upstream;
   logger: Logger;
-  /** Rate-limit budgets, shared with the raw status path (fast-status.ts). */
+  /** Rate-limit budgets, shared with the raw fast path (fast-path.ts). */
   budgets: { entry: Budget; status: Budget };
   metrics: Metrics & { gateDecisions: Counter<"decision"> };
 }

@@ -63,7 +63,7 @@ export function clientAddress(
 /**
  * One budget (entry or status) per user and per IP. Returns 0 when the request may go on, else
  * the seconds to wait. A limit of 0 turns that limit off. Shared by the hono middleware and the
- * router's raw status path, so both spend the same buckets.
+ * router's raw fast path (fast-path.ts), so both spend the same buckets.
  */
 export function createBudget(name: string, limits: RateLimits) {
   const perUser =

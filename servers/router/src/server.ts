@@ -3,7 +3,7 @@ import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
 import { counter, createMetrics, listen, type RunningServer } from "@rushgate/service";
 import { createApp, type RouterDeps } from "./app";
 import { parseRouterEnv, type RouterEnv } from "./env";
-import { createStatusFastPath } from "./fast-status";
+import { createFastPath } from "./fast-path";
 import { createGate } from "./gate";
 import { createBudget } from "./rate-limit";
 import { createUpstream } from "./upstream";
@@ -60,7 +60,7 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
     port: env.PORT,
     host: env.HOST,
     drainMs: env.SHUTDOWN_DRAIN_MS,
-    fastPath: createStatusFastPath(deps),
+    fastPath: createFastPath(deps),
     logger,
     onClose: async () => {
       await gate.stop();
