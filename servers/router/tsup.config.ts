@@ -1,13 +1,4 @@
 import { defineConfig } from "tsup";
+import { bundle } from "../../tsup.shared";
 
-// Workspace packages are bundled in (they ship TypeScript); third-party ones stay external.
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  platform: "node",
-  target: "node20",
-  clean: true,
-  sourcemap: true,
-  noExternal: [/^@rushgate\//],
-  loader: { ".lua": "text" },
-});
+export default defineConfig({ ...bundle, entry: ["src/index.ts"] });
