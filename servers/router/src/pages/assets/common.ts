@@ -1,6 +1,6 @@
 /**
  * Shared by every page script (prepended, so each page loads one file): shows `<time data-local>`
- * in the reader's own time zone, and a tiny JSON fetch helper. Plain ES2017, no build step.
+ * in the reader's own time zone, a tiny JSON fetch helper and the notice boxes. Plain ES2017, no build step.
  */
 export const commonJs = `"use strict";
 var rg = {
@@ -26,6 +26,23 @@ var rg = {
     });
   },
   text: function (el, value) { if (el && el.textContent !== String(value)) el.textContent = String(value); },
+  // Fills a notice box: a bold title, a sentence, and an optional [href, label] link after it.
+  notice: function (box, kind, title, detail, link) {
+    box.className = "notice " + kind;
+    box.textContent = "";
+    var strong = document.createElement("strong");
+    strong.textContent = title;
+    var p = document.createElement("p");
+    p.textContent = detail + " ";
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link[0];
+      a.textContent = link[1];
+      p.appendChild(a);
+    }
+    box.appendChild(strong);
+    box.appendChild(p);
+  },
 };
 rg.localTimes();
 `;

@@ -19,20 +19,7 @@ export const eventJs = `(function () {
   }
 
   function say(kind, title, detail, link) {
-    result.className = "notice " + kind;
-    result.textContent = "";
-    var strong = document.createElement("strong");
-    strong.textContent = title;
-    var p = document.createElement("p");
-    p.textContent = detail + " ";
-    if (link) {
-      var a = document.createElement("a");
-      a.href = link[0];
-      a.textContent = link[1];
-      p.appendChild(a);
-    }
-    result.appendChild(strong);
-    result.appendChild(p);
+    rg.notice(result, kind, title, detail, link);
   }
 
   function coupons() {

@@ -55,20 +55,7 @@ export const queueJs = `(function () {
     clearTimeout(timer);
     rg.$("queue-card").hidden = true;
     var box = rg.$("outcome");
-    box.className = "notice " + kind;
-    box.textContent = "";
-    var strong = document.createElement("strong");
-    strong.textContent = title;
-    var p = document.createElement("p");
-    p.textContent = detail + " ";
-    if (link) {
-      var a = document.createElement("a");
-      a.href = link[0];
-      a.textContent = link[1];
-      p.appendChild(a);
-    }
-    box.appendChild(strong);
-    box.appendChild(p);
+    rg.notice(box, kind, title, detail, link);
     box.focus();
   }
 
