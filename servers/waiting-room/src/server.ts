@@ -12,7 +12,9 @@ export async function startWaitingRoom(env: WaitingRoomEnv): Promise<RunningServ
   const redis = createRedis(env.REDIS_URL, {
     name: `rushgate-waiting-room-${env.REDIS_PREFIX}`,
     clusterNodes: env.REDIS_CLUSTER_NODES,
-    autoPipeline: true,
+    // No auto-pipelining: a status poll waits for the next batch flush otherwise, which cost
+    // about 15 % of status throughput in the bench.
+    autoPipeline: false,
   });
   const keys = createKeys(env.REDIS_PREFIX);
   const metrics = createMetrics("waiting-room");
