@@ -6,7 +6,7 @@ const shape = {
   DATABASE_URL: databaseUrl,
   /** Jobs held at once; they are written to MySQL in multi-row batches. */
   ISSUER_CONCURRENCY: positiveInt(500),
-  ISSUER_BATCH_SIZE: positiveInt(500),
+  ISSUER_BATCH_SIZE: positiveInt(100),
   ISSUER_BATCH_WAIT_MS: positiveInt(5),
   /** BullMQ lock of a job in hand; a crashed issuer's jobs are taken over after about this long. */
   ISSUER_LOCK_MS: positiveInt(30_000),
