@@ -1,4 +1,4 @@
-import { createKeys, createRedis, parseSchedule, queueSchedule } from "@rushgate/redis";
+import { createKeys, createRedis, schedule } from "@rushgate/redis";
 import { createRedisEvent } from "@rushgate/testing";
 import type { Redis } from "ioredis";
 import { type Summary, summarize } from "../stats";
@@ -20,7 +20,7 @@ async function evalshaUsec(redis: Redis): Promise<{ calls: number; usec: number 
 }
 
 /**
- * One scheduler tick (schedule-6.lua, as the waiting room's scheduler pipelines it) for an event
+ * One scheduler tick (one schedule-6.lua call, as the waiting room's scheduler makes it) for an event
  * with `waiting` people in the queue, all of them recently seen (no evictions) and room for a full
  * admitPerTick (200). Before each measured tick the running set is emptied and the queue topped
  * back up to `waiting`, so every tick does the same full work.
@@ -58,10 +58,8 @@ export async function measureTick(options: {
     await addWaiters(options.waiting);
     const tick = async () => {
       const t0 = performance.now();
-      const [[err, reply] = []] = (await queueSchedule(redis.pipeline(), k, Date.now(), 1).exec()) ?? [];
-      const ms = performance.now() - t0;
-      if (err) throw err;
-      return { ms, moved: parseSchedule(reply as number[]).moved };
+      const { moved } = await schedule(redis, k, Date.now(), 1);
+      return { ms: performance.now() - t0, moved };
     };
     await tick(); // loads the script
     const samples: number[] = [];

@@ -1,4 +1,3 @@
-import type { ChainableCommander } from "ioredis";
 import type { RedisClient } from "./client";
 import type { EventKeys } from "./keys";
 
@@ -151,17 +150,7 @@ export async function gateSync(
   return parseGateSync(reply);
 }
 
-/** The same as a pipeline entry, for callers that batch one event's calls explicitly. */
-export function queueGateSync(
-  p: ChainableCommander,
-  k: EventKeys,
-  delta: number,
-  now: number,
-): ChainableCommander {
-  return p.rgGateSyncV1(k.rpm, k.waiting, k.running, k.meta, k.remaining, Math.floor(now / 1000), delta, now);
-}
-
-export function parseGateSync(reply: number[]): GateSnapshot {
+function parseGateSync(reply: number[]): GateSnapshot {
   const [found, liveRpm, waiting, running, threshold, capacity, startsAt, endsAt, remaining] = reply;
   return {
     found: found === 1,
@@ -188,15 +177,6 @@ export async function schedule(
   );
 }
 
-export function queueSchedule(
-  p: ChainableCommander,
-  k: EventKeys,
-  now: number,
-  fence: number,
-): ChainableCommander {
-  return p.rgScheduleV1(k.meta, k.remaining, k.waiting, k.running, k.seen, k.sched, now, fence);
-}
-
 export interface TickResult {
   fenced: boolean;
   moved: number;
@@ -204,7 +184,7 @@ export interface TickResult {
   evicted: number;
 }
 
-export function parseSchedule(reply: number[]): TickResult {
+function parseSchedule(reply: number[]): TickResult {
   if (reply[0] === -1) return { fenced: true, moved: 0, expired: 0, evicted: 0 };
   return { fenced: false, moved: reply[0] ?? 0, expired: reply[1] ?? 0, evicted: reply[2] ?? 0 };
 }

@@ -1,7 +1,7 @@
 import { createRedisEvent, type RedisFixture, useRedis } from "@rushgate/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EventKeys } from "../keys";
-import { parseGateSync, queueGateSync } from "../operations";
+import { gateSync } from "../operations";
 
 let fx: RedisFixture;
 beforeEach(async () => {
@@ -11,13 +11,7 @@ afterEach(async () => {
   await fx.cleanup();
 });
 
-async function flush(k: EventKeys, delta: number, now: number) {
-  const [[err, reply]] = (await queueGateSync(fx.redis.pipeline(), k, delta, now).exec()) as [
-    [Error | null, number[]],
-  ];
-  if (err) throw err;
-  return parseGateSync(reply);
-}
+const flush = (k: EventKeys, delta: number, now: number) => gateSync(fx.redis, k, delta, now);
 
 describe("gate-sync-5.lua", () => {
   it("sums every instance's counts over the last 60 seconds and forgets older ones", async () => {

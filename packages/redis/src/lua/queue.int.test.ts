@@ -1,7 +1,7 @@
 import { createRedisEvent, type RedisFixture, useRedis } from "@rushgate/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EventKeys } from "../keys";
-import { admit, enter, leave, parseSchedule, queueSchedule, status } from "../operations";
+import { admit, enter, leave, schedule, status } from "../operations";
 
 let fx: RedisFixture;
 beforeEach(async () => {
@@ -11,12 +11,7 @@ afterEach(async () => {
   await fx.cleanup();
 });
 
-async function tick(k: EventKeys, now = Date.now()) {
-  const [[, reply]] = (await queueSchedule(fx.redis.pipeline(), k, now, 1).exec()) as [
-    [Error | null, number[]],
-  ];
-  return parseSchedule(reply);
-}
+const tick = (k: EventKeys, now = Date.now()) => schedule(fx.redis, k, now, 1);
 
 describe("enter-8.lua and status-7.lua", () => {
   it("keeps the original place when a user enters again", async () => {

@@ -1,7 +1,7 @@
 import { createRedisEvent, type RedisFixture, useRedis } from "@rushgate/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { EventKeys } from "../keys";
-import { enter, parseSchedule, queueSchedule, status } from "../operations";
+import { enter, schedule, status } from "../operations";
 
 let fx: RedisFixture;
 beforeEach(async () => {
@@ -11,13 +11,7 @@ afterEach(async () => {
   await fx.cleanup();
 });
 
-async function tick(k: EventKeys, now = Date.now(), fence = 1) {
-  const [[err, reply]] = (await queueSchedule(fx.redis.pipeline(), k, now, fence).exec()) as [
-    [Error | null, number[]],
-  ];
-  if (err) throw err;
-  return parseSchedule(reply);
-}
+const tick = (k: EventKeys, now = Date.now(), fence = 1) => schedule(fx.redis, k, now, fence);
 
 async function fill(k: EventKeys, n: number, now = Date.now(), from = 0) {
   for (let i = from; i < from + n; i++) await enter(fx.redis, k, `w${i}`, now);
