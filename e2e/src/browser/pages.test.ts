@@ -106,8 +106,8 @@ describe("pages: the gate", () => {
   it("counts a page visit as an entry, like the API", async () => {
     const eventId = await p.client.createEvent({ ...shortWindow(), stock: 5 });
     await visit(`${url}/events/${eventId}`, { cookie: "uid=counted" });
-    const stats = await p.client.stats(eventId);
-    expect(stats.body.liveRpm).toBe(1);
+    // The router's count reaches the stats once a flush (every 250 ms) has landed: wait for it.
+    await expect.poll(async () => (await p.client.stats(eventId)).body.liveRpm, { timeout: 5_000 }).toBe(1);
   });
 
   it("says sold out in the waiting room once the stock is gone", async () => {
