@@ -28,12 +28,15 @@ export interface ErrorBody {
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: ErrorStatus;
+  /** Seconds, sent as `Retry-After` (a 429 always has it). */
+  readonly retryAfter: number | undefined;
 
-  constructor(code: ErrorCode, message: string) {
-    super(message);
+  constructor(code: ErrorCode, message: string, options: { retryAfter?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
     this.name = "ApiError";
     this.code = code;
     this.status = errorStatus[code];
+    this.retryAfter = options.retryAfter;
   }
 }
 

@@ -2,10 +2,10 @@ import type { IncomingMessage } from "node:http";
 import type { Logger } from "@rushgate/logger";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { requestId } from "hono/request-id";
 import type { AppEnv } from "./context";
 import { errorResponse, handleError } from "./errors";
 import type { Metrics } from "./metrics";
+import { requestId } from "./request-id";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -24,24 +24,12 @@ export function createBaseApp(options: BaseAppOptions): Hono<AppEnv> {
   const { logger, metrics } = options;
   const app = new Hono<AppEnv>();
 
-  // One labelled histogram child per (method, route, status): prom-client hashes the label
-  // object on every observe otherwise.
-  const timers = new Map<string, { observe(seconds: number): void }>();
-  app.use(requestId({ limitLength: 64 }));
+  app.use(requestId());
   app.use(async function observe(c, next) {
     c.set("log", lazyChild(logger, c.get("requestId")));
     const started = performance.now();
     await next();
-    const method = c.req.method;
-    const route = c.req.routePath;
-    const status = c.res.status;
-    const key = `${method} ${status} ${route}`;
-    let timer = timers.get(key);
-    if (!timer) {
-      timer = metrics.httpDuration.labels(method, route, String(status));
-      if (timers.size < 1000) timers.set(key, timer);
-    }
-    timer.observe((performance.now() - started) / 1000);
+    metrics.observeRequest(c.req.method, c.req.routePath, c.res.status, (performance.now() - started) / 1000);
   });
   app.use(limitBody());
 

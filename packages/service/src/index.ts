@@ -11,7 +11,17 @@ export {
 } from "./auth";
 export type { AppEnv } from "./context";
 export * from "./env";
-export { errorResponse, handleError } from "./errors";
+export { errorAnswer, errorResponse, handleError } from "./errors";
 export { counter, createMetrics, type Metrics } from "./metrics";
+export {
+  type Answer,
+  type AnyRoute,
+  answerBytes,
+  createRawCore,
+  mountRoutes,
+  type Route,
+  type RouteContext,
+} from "./raw";
+export { requestId, requestIdOf } from "./request-id";
 export { type FastPath, listen, type RunningServer, runMain } from "./serve";
 export { requireUser, validate } from "./validate";

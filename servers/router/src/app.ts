@@ -1,14 +1,15 @@
 import type { Logger } from "@rushgate/logger";
 import type { Keys, RedisClient } from "@rushgate/redis";
-import { type AppEnv, createBaseApp, type Metrics } from "@rushgate/service";
+import { type AppEnv, createBaseApp, type Metrics, mountRoutes } from "@rushgate/service";
 import type { Hono } from "hono";
 import type { Counter } from "prom-client";
 import type { RouterEnv } from "./env";
 import type { Gate } from "./gate";
 import { registerPages } from "./pages";
+import type { QueueDeps } from "./queue";
 import { type Budget, rateLimit } from "./rate-limit";
 import { registerAdminTraffic } from "./routes/admin-traffic";
-import { registerEntry } from "./routes/entry";
+import { apiRoutes } from "./routes/api";
 import { registerForwarded } from "./routes/forwarded";
 import type { Upstream } from "./upstream";
 
@@ -17,7 +18,8 @@ export interface RouterDeps {
   redis: RedisClient;
   keys: Keys;
   gate: Gate;
-  waitingRoom: Upstream;
+  /** Redis and the admission secret, for the queue's requests (queue/index.ts). */
+  queue: QueueDeps;
   coupon: Upstream;
   logger: Logger;
   /** Rate-limit budgets, shared with the raw fast path (fast-path.ts). */
@@ -33,14 +35,11 @@ export function createApp(deps: RouterDeps): Hono<AppEnv> {
       await deps.redis.ping();
     },
   });
-  // The event page is an entry and the waiting-room page a status poll: same budgets.
-  const entryLimit = rateLimit(deps.budgets.entry, deps.env.TRUST_PROXY);
-  const statusLimit = rateLimit(deps.budgets.status, deps.env.TRUST_PROXY);
-  app.use("/api/events/:eventId/entry", entryLimit);
-  app.use("/events/:eventId", entryLimit);
-  app.use("/api/queue/:eventId/status", statusLimit);
-  app.use("/queue/:eventId", statusLimit);
-  registerEntry(app, deps);
+  // The event page is an entry and the waiting-room page a status poll: same budgets as the API
+  // routes, which spend theirs in the handler (routes/api.ts), on both paths.
+  app.use("/events/:eventId", rateLimit(deps.budgets.entry, deps.env.TRUST_PROXY));
+  app.use("/queue/:eventId", rateLimit(deps.budgets.status, deps.env.TRUST_PROXY));
+  mountRoutes(app, apiRoutes(deps));
   registerForwarded(app, deps);
   registerAdminTraffic(app, deps);
   registerPages(app, deps);

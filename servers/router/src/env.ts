@@ -10,7 +10,6 @@ const shape = {
   ...commonEnv,
   PORT: port(8080),
   /** One URL, or several separated by commas to balance over several instances. */
-  WAITING_ROOM_URL: urlList.default("http://127.0.0.1:8081"),
   COUPON_URL: urlList.default("http://127.0.0.1:8082"),
   ADMIN_TOKEN: adminToken,
   ADMISSION_SECRET: admissionSecret,

@@ -88,10 +88,8 @@ export function rateLimit(budget: Budget, trustProxy: boolean): MiddlewareHandle
       socketAddress = undefined;
     }
     const wait = budget(clientAddress(c.req.header("x-forwarded-for"), socketAddress, trustProxy), user);
-    if (wait > 0) {
-      c.header("retry-after", String(wait));
-      throw new ApiError("too_many_requests", `slow down: try again in ${wait} s`);
-    }
+    if (wait > 0)
+      throw new ApiError("too_many_requests", `slow down: try again in ${wait} s`, { retryAfter: wait });
     await next();
   };
 }

@@ -1,12 +1,12 @@
 import { createLogger } from "@rushgate/logger";
 import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
-import { counter, createMetrics, listen, type RunningServer } from "@rushgate/service";
+import { counter, createMetrics, createRawCore, listen, type RunningServer } from "@rushgate/service";
 import { createApp, type RouterDeps } from "./app";
 import { parseRouterEnv, type RouterEnv } from "./env";
-import { createFastPath } from "./fast-path";
 import { createGate } from "./gate";
 import { createBudget } from "./rate-limit";
-import { createUpstream } from "./upstream";
+import { apiRoutes } from "./routes/api";
+import { call, createUpstream } from "./upstream";
 
 /** Builds the router's dependencies once and starts listening; `close()` shuts down gracefully. */
 export async function startRouter(env: RouterEnv): Promise<RunningServer> {
@@ -17,7 +17,6 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
     autoPipeline: true,
   });
   const keys = createKeys(env.REDIS_PREFIX);
-  const waitingRoom = createUpstream("waiting-room", env.WAITING_ROOM_URL, env.UPSTREAM_CONNECTIONS);
   const coupon = createUpstream("coupon", env.COUPON_URL, env.UPSTREAM_CONNECTIONS);
   const metrics = createMetrics("router");
   const gateDecisions = counter(metrics, "rushgate_gate_decisions_total", "Gate decisions by outcome", [
@@ -31,9 +30,8 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
     log: logger,
     warm: async (eventId) => {
       // The coupon server re-warms an event's Redis copy from MySQL when it is asked about it.
-      const res = await coupon.pool.request({ method: "GET", path: `/api/events/${eventId}` });
-      await res.body.dump();
-      return res.statusCode === 200;
+      const res = await call(coupon, { method: "GET", path: `/api/events/${eventId}`, headers: {} }, logger);
+      return res.status === 200;
     },
   });
   const limits = {
@@ -47,7 +45,7 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
     redis,
     keys,
     gate,
-    waitingRoom,
+    queue: { redis, keys, secret: env.ADMISSION_SECRET },
     coupon,
     logger,
     metrics: { ...metrics, gateDecisions },
@@ -60,11 +58,11 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
     port: env.PORT,
     host: env.HOST,
     drainMs: env.SHUTDOWN_DRAIN_MS,
-    fastPath: createFastPath(deps),
+    fastPath: createRawCore({ routes: apiRoutes(deps), metrics: deps.metrics, logger }),
     logger,
     onClose: async () => {
       await gate.stop();
-      await Promise.all([waitingRoom.pool.close(), coupon.pool.close()]);
+      await coupon.close();
       await closeRedis(redis);
     },
   });

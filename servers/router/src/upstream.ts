@@ -1,76 +1,99 @@
-import type { IncomingMessage } from "node:http";
-import { errorResponse } from "@rushgate/service";
-import type { Context } from "hono";
-import { BalancedPool, type Dispatcher, Pool } from "undici";
-import type { IncomingHttpHeaders } from "undici/types/header";
+import { ApiError } from "@rushgate/api";
+import type { Logger } from "@rushgate/logger";
+import { type Dispatcher, Pool } from "undici";
 
+/** The instances of one server behind the router, each over its own keep-alive pool. */
 export interface Upstream {
   name: string;
-  pool: Pool | BalancedPool;
+  pools: Pool[];
+  close(): Promise<void>;
 }
 
-/** Keep-alive connections to one instance, or balanced over several (a comma-separated list). */
+export interface UpstreamRequest {
+  method: "GET" | "POST" | "DELETE" | "PUT";
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+export interface UpstreamAnswer {
+  status: number;
+  /** Only the headers a client should see from a server behind the router. */
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+const PASSED = ["content-type", "retry-after", "cache-control"] as const;
+
+/** Keep-alive connections to one instance or to several (a comma-separated list). */
 export function createUpstream(name: string, urls: string[], connections: number): Upstream {
   const options = { connections, keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 };
+  const pools = urls.map((url) => new Pool(url, options));
   return {
     name,
-    pool: urls.length === 1 ? new Pool(urls[0] as string, options) : new BalancedPool(urls, options),
+    pools,
+    async close() {
+      await Promise.all(pools.map((p) => p.close()));
+    },
   };
 }
 
-const PASSED_RESPONSE_HEADERS = ["content-type", "retry-after", "cache-control"] as const;
+let turn = 0;
 
-function pick(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of PASSED_RESPONSE_HEADERS) {
-    const value = headers[name];
-    if (typeof value === "string") out[name] = value;
-  }
-  return out;
+/** One call on one pool, collecting the answer's chunks (cheaper than a body stream). */
+function dispatchOnce(pool: Pool, req: UpstreamRequest): Promise<UpstreamAnswer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let status = 502;
+    const headers: Record<string, string> = {};
+    const handler: Dispatcher.DispatchHandler = {
+      // Its presence tells undici this handler speaks the controller-based API.
+      onRequestStart() {},
+      onResponseStart(_controller, statusCode, upstreamHeaders) {
+        status = statusCode;
+        for (const name of PASSED) {
+          const value = upstreamHeaders[name];
+          if (typeof value === "string") headers[name] = value;
+        }
+      },
+      onResponseData(_controller, chunk) {
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        resolve({
+          status,
+          headers,
+          body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+        });
+      },
+      onResponseError(_controller, err) {
+        reject(err);
+      },
+    };
+    pool.dispatch({ method: req.method, path: req.path, headers: req.headers, body: req.body }, handler);
+  });
 }
 
 /**
- * Whether the request can carry a body. Reading one makes @hono/node-server build a fetch Request,
- * so a POST with neither Content-Length (or a zero one) nor Transfer-Encoding, such as an issue,
- * is forwarded without one. Off node-server (app.request in tests) the body is always read.
+ * The router's one way to call a server behind it: round robin over its instances. A request
+ * that is safe to repeat (GET) is retried on the next instance when one cannot be reached, so a
+ * dead instance costs a retry, not a 503; anything else is tried once. Unreachable everywhere:
+ * `503 service_unavailable`.
  */
-function mayHaveBody(c: Context): boolean {
-  const method = c.req.method;
-  if (method === "GET" || method === "HEAD") return false;
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (!incoming) return true;
-  const length = incoming.headers["content-length"];
-  return incoming.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
-}
-
-/**
- * Forwards the request as it is (method, path, query, body) over a keep-alive pool, with the
- * caller's identity resolved to `X-User-Id`, and passes status, body and content type back
- * unchanged. An unreachable upstream is a 503, never a hang or a stack trace.
- */
-export async function forward(c: Context, upstream: Upstream, userId?: string): Promise<Response> {
-  const headers: Record<string, string> = { "x-request-id": c.get("requestId") };
-  if (userId) headers["x-user-id"] = userId;
-  const authorization = c.req.header("authorization");
-  if (authorization) headers.authorization = authorization;
-  const contentType = c.req.header("content-type");
-  if (contentType) headers["content-type"] = contentType;
-
-  const method = c.req.method;
-  const body = mayHaveBody(c) ? Buffer.from(await c.req.arrayBuffer()) : undefined;
-  const url = c.req.url;
-  const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
-
-  let res: Dispatcher.ResponseData;
-  try {
-    res = await upstream.pool.request({ method: method as "GET", path, headers, body });
-  } catch (err) {
-    c.get("log").warn({ err, upstream: upstream.name }, "upstream unreachable");
-    return errorResponse(c, "service_unavailable", `${upstream.name} is unavailable, try again shortly`);
+export async function call(upstream: Upstream, req: UpstreamRequest, log?: Logger): Promise<UpstreamAnswer> {
+  const { pools } = upstream;
+  const attempts = req.method === "GET" ? pools.length : 1;
+  const first = turn++ % pools.length;
+  let failure: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await dispatchOnce(pools[(first + i) % pools.length] as Pool, req);
+    } catch (err) {
+      failure = err;
+      log?.warn({ err, upstream: upstream.name, attempt: i + 1 }, "upstream unreachable");
+    }
   }
-  // A Buffer (not an ArrayBuffer) lets @hono/node-server write it out directly instead of building
-  // a fetch Response around it.
-  const payload = Buffer.from(await res.body.arrayBuffer());
-  const noBody = res.statusCode === 204 || res.statusCode === 304;
-  return new Response(noBody ? null : payload, { status: res.statusCode, headers: pick(res.headers) });
+  throw new ApiError("service_unavailable", `${upstream.name} is unavailable, try again shortly`, {
+    cause: failure,
+  });
 }

@@ -3,9 +3,6 @@ import type { Keys, RedisClient } from "@rushgate/redis";
 import { type AppEnv, createBaseApp, type Metrics } from "@rushgate/service";
 import type { Hono } from "hono";
 import type { WaitingRoomEnv } from "./env";
-import { registerEntry } from "./routes/entry";
-import { registerLeave } from "./routes/leave";
-import { registerStatus } from "./routes/status";
 
 export interface WaitingRoomDeps {
   env: WaitingRoomEnv;
@@ -15,6 +12,10 @@ export interface WaitingRoomDeps {
   metrics: Metrics;
 }
 
+/**
+ * The waiting room's own HTTP surface is operational only (health, readiness, metrics): its work
+ * is the scheduler, and the queue's requests are answered by the router from Redis (SPEC §4).
+ */
 export function createApp(deps: WaitingRoomDeps): Hono<AppEnv> {
   const app = createBaseApp({
     logger: deps.logger,
@@ -23,8 +24,5 @@ export function createApp(deps: WaitingRoomDeps): Hono<AppEnv> {
       await deps.redis.ping();
     },
   });
-  registerEntry(app, deps);
-  registerStatus(app, deps);
-  registerLeave(app, deps);
   return app;
 }

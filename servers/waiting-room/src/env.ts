@@ -1,10 +1,9 @@
-import { admissionSecret, commonEnv, parseEnv, port, positiveInt } from "@rushgate/service";
+import { commonEnv, parseEnv, port, positiveInt } from "@rushgate/service";
 import { z } from "zod";
 
 const shape = {
   ...commonEnv,
   PORT: port(8081),
-  ADMISSION_SECRET: admissionSecret,
   SCHEDULER_TICK_MS: positiveInt(500),
   /** Scheduler lease TTL; a dead leader is replaced within this plus one tick (SPEC: ≤ 2 s). */
   SCHEDULER_LEASE_MS: positiveInt(1500),

@@ -1,6 +1,6 @@
 import { ApiError, type CouponView, type ErrorBody, type EventView, isErrorCode } from "@rushgate/api";
 import type { Logger } from "@rushgate/logger";
-import type { Upstream } from "../upstream";
+import { call, type Upstream } from "../upstream";
 
 export interface PageContext {
   requestId: string;
@@ -8,7 +8,7 @@ export interface PageContext {
 }
 
 /**
- * One JSON call to a server behind the router, over its keep-alive pool. Unreachable or not JSON:
+ * One JSON call to a server behind the router. Unreachable or not JSON:
  * `ApiError("service_unavailable")`, which the pages turn into a "try again" page.
  */
 export async function upstreamJson<T>(
@@ -19,12 +19,11 @@ export async function upstreamJson<T>(
   const headers: Record<string, string> = { "x-request-id": ctx.requestId };
   if (req.userId) headers["x-user-id"] = req.userId;
   if (req.authorization) headers.authorization = req.authorization;
+  const res = await call(upstream, { method: req.method ?? "GET", path: req.path, headers }, ctx.log);
   try {
-    const res = await upstream.pool.request({ method: req.method ?? "GET", path: req.path, headers });
-    return { status: res.statusCode, body: (await res.body.json()) as T };
-  } catch (err) {
-    ctx.log.warn({ err, upstream: upstream.name }, "upstream unreachable");
-    throw new ApiError("service_unavailable", `${upstream.name} is unavailable, try again shortly`);
+    return { status: res.status, body: JSON.parse(res.body.toString()) as T };
+  } catch {
+    throw new ApiError("service_unavailable", `${upstream.name} answered something unexpected`);
   }
 }
 

@@ -235,7 +235,7 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
       const ctx = pageContext(c);
       let admission: { token: string; expiresAt: string } | undefined;
       try {
-        const entry = await enterEvent(deps, eventId, userId, ctx);
+        const entry = await enterEvent(deps, eventId, userId);
         if (entry.status === 202) return c.redirect(`/queue/${eventId}`, 302);
         admission = entry.body;
       } catch (err) {

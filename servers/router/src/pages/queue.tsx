@@ -3,7 +3,7 @@ import type { AppEnv } from "@rushgate/service";
 import type { Hono, MiddlewareHandler } from "hono";
 import type { RouterDeps } from "../app";
 import { identifyBrowser } from "../identity";
-import { joinWaitingRoom } from "../routes/entry";
+import { joinQueue } from "../queue";
 import { getEvent } from "./data";
 import { eventIdOf, NotFoundPage, page, pageContext } from "./event";
 import { Layout, Notice, render, Time } from "./layout";
@@ -127,7 +127,7 @@ export function registerQueuePage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
       const ctx = pageContext(c);
       const [event, joined] = await Promise.all([
         getEvent(deps.coupon, ctx, eventId),
-        joinWaitingRoom(deps, eventId, c.get("userId"), ctx).then(
+        joinQueue(deps.queue, eventId, c.get("userId")).then(
           (result) => ({ result }),
           (err: unknown) => ({ err }),
         ),

@@ -1,38 +1,18 @@
-import {
-  type AdmittedBody,
-  ApiError,
-  type ErrorBody,
-  eventParamSchema,
-  isErrorCode,
-  type WaitingBody,
-} from "@rushgate/api";
-import type { Logger } from "@rushgate/logger";
+import { type AdmittedBody, ApiError, type WaitingBody } from "@rushgate/api";
 import { admit } from "@rushgate/redis";
-import { type AppEnv, validate } from "@rushgate/service";
 import { admittedBody } from "@rushgate/token";
-import type { Hono } from "hono";
 import type { RouterDeps } from "../app";
-import { identify } from "../identity";
+import { joinQueue } from "../queue";
 
 /** What an entry answers (SPEC §6); every refusal is thrown as an ApiError. */
 export type EntryResult = { status: 200; body: AdmittedBody } | { status: 202; body: WaitingBody };
 
-interface RequestContext {
-  requestId: string;
-  log: Logger;
-}
-
 /**
  * One entry to an event — the gate (SPEC §3), shared by the entry API and the event page. The
  * request counts towards live RPM. Under the threshold with no queue and room to spare, the router
- * admits directly (one Redis call: the slot); otherwise the waiting room takes the user.
+ * admits directly (one Redis call: the slot); otherwise the user joins the queue (one Redis call).
  */
-export async function enterEvent(
-  deps: RouterDeps,
-  eventId: number,
-  userId: string,
-  ctx: RequestContext,
-): Promise<EntryResult> {
+export async function enterEvent(deps: RouterDeps, eventId: number, userId: string): Promise<EntryResult> {
   const snapshot = await deps.gate.lookup(eventId);
   if (!snapshot) throw new ApiError("event_not_found", `event ${eventId} does not exist`);
 
@@ -59,52 +39,8 @@ export async function enterEvent(
       case "not_found":
         throw new ApiError("event_not_found", `event ${eventId} does not exist`);
       default:
-        break; // "queue": the snapshot was stale; the waiting room takes over.
+        break; // "queue": the snapshot was stale; the user joins the queue.
     }
   }
-  return joinWaitingRoom(deps, eventId, userId, ctx);
-}
-
-/**
- * The waiting room's entry (idempotent: entering again keeps the place), without the gate. Its
- * refusals come back as the same ApiError; an unreachable waiting room is `503`.
- */
-export async function joinWaitingRoom(
-  deps: RouterDeps,
-  eventId: number,
-  userId: string,
-  ctx: RequestContext,
-): Promise<EntryResult> {
-  let status: number;
-  let body: unknown;
-  try {
-    const res = await deps.waitingRoom.pool.request({
-      method: "POST",
-      path: `/api/events/${eventId}/entry`,
-      headers: { "x-request-id": ctx.requestId, "x-user-id": userId },
-    });
-    status = res.statusCode;
-    body = await res.body.json();
-  } catch (err) {
-    ctx.log.warn({ err, upstream: deps.waitingRoom.name }, "upstream unreachable");
-    throw new ApiError("service_unavailable", `${deps.waitingRoom.name} is unavailable, try again shortly`);
-  }
-  if (status === 200) return { status, body: body as AdmittedBody };
-  if (status === 202) return { status, body: body as WaitingBody };
-  const error = (body as Partial<ErrorBody> | null)?.error;
-  if (error && isErrorCode(error.code)) throw new ApiError(error.code, error.message);
-  ctx.log.warn({ status, upstream: deps.waitingRoom.name }, "unexpected upstream answer");
-  throw new ApiError("service_unavailable", `${deps.waitingRoom.name} is unavailable, try again shortly`);
-}
-
-/** POST /api/events/:eventId/entry — SPEC §6. */
-export function registerEntry(app: Hono<AppEnv>, deps: RouterDeps) {
-  app.post("/api/events/:eventId/entry", validate("param", eventParamSchema), identify(), async (c) => {
-    const { eventId } = c.req.valid("param");
-    const result = await enterEvent(deps, eventId, c.get("userId"), {
-      requestId: c.get("requestId"),
-      log: c.get("log"),
-    });
-    return c.json(result.body, result.status);
-  });
+  return joinQueue(deps.queue, eventId, userId);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { etaSeconds, MAX_POLL_MS, MIN_POLL_MS, pollAfterMs } from "./poll";
 
-describe("waiting-room pacing", () => {
+describe("queue pacing", () => {
   it("has no ETA until an admission rate is known", () => {
     expect(etaSeconds(10, 0)).toBeNull();
     expect(etaSeconds(10, Number.NaN)).toBeNull();

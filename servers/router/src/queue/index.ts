@@ -1,0 +1,41 @@
+import { type AdmittedBody, ApiError, type WaitingBody } from "@rushgate/api";
+import { enter, type Keys, leave, type RedisClient, status } from "@rushgate/redis";
+import { queueAnswer } from "./answer";
+
+export { queueAnswer } from "./answer";
+export { etaSeconds, pollAfterMs } from "./poll";
+
+export interface QueueDeps {
+  redis: RedisClient;
+  keys: Keys;
+  secret: string;
+}
+
+/**
+ * The waiting room's three requests (SPEC §4), each one Redis round trip, answered by the
+ * process that receives them: a poll never crosses a second Node process. The waiting-room
+ * server only schedules (moves waiting → running); its state lives in Redis.
+ */
+export async function queueStatus(q: QueueDeps, eventId: number, userId: string) {
+  const reply = await status(q.redis, q.keys.event(eventId), userId, Date.now());
+  return queueAnswer(reply, { secret: q.secret, eventId, userId });
+}
+
+/** Joins the queue (idempotent: entering again keeps the place). */
+export async function joinQueue(
+  q: QueueDeps,
+  eventId: number,
+  userId: string,
+): Promise<{ status: 200; body: AdmittedBody } | { status: 202; body: WaitingBody }> {
+  const reply = await enter(q.redis, q.keys.event(eventId), userId, Date.now());
+  if (reply.kind === "sold_out") throw new ApiError("sold_out", "the coupons are all gone");
+  const body = queueAnswer(reply, { secret: q.secret, eventId, userId });
+  if (body.status === "waiting") return { status: 202, body };
+  if (body.status === "sold_out") throw new ApiError("sold_out", "the coupons are all gone");
+  return { status: 200, body };
+}
+
+/** Leaves the queue or gives the slot back; leaving twice is fine. */
+export async function leaveQueue(q: QueueDeps, eventId: number, userId: string): Promise<void> {
+  await leave(q.redis, q.keys.event(eventId), userId);
+}
