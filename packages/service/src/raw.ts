@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@rushgate/logger";
 import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode, StatusCode } from "hono/utils/http-status";
 import type { ZodType, ZodTypeDef } from "zod";
 import type { AppEnv } from "./context";
 import { errorAnswer } from "./errors";
@@ -46,8 +47,12 @@ export interface Route<P, I> {
 export type AnyRoute = Route<any, any>;
 
 /** The bytes of an answer: JSON is serialised here for both paths. */
-export function answerBytes(answer: Answer): { headers: Record<string, string>; payload: Buffer | string } {
-  if (answer.raw !== undefined) return { headers: answer.headers ?? {}, payload: answer.raw };
+export function answerBytes(answer: Answer): {
+  headers: Record<string, string>;
+  payload: Uint8Array<ArrayBuffer> | string;
+} {
+  if (answer.raw !== undefined)
+    return { headers: answer.headers ?? {}, payload: answer.raw as Uint8Array<ArrayBuffer> };
   const noBody = answer.body === undefined;
   return {
     headers: noBody ? { ...answer.headers } : { "content-type": "application/json", ...answer.headers },
@@ -66,7 +71,9 @@ export function mountRoutes(app: Hono<AppEnv>, routes: AnyRoute[]): void {
         log: c.get("log"),
       });
       const { headers, payload } = answerBytes(answer);
-      return new Response(answer.status === 204 ? null : payload, { status: answer.status, headers });
+      // c.body keeps what middleware set on the context (the request id).
+      if (answer.status === 204) return c.body(null, 204 as StatusCode, headers);
+      return c.body(payload, answer.status as ContentfulStatusCode, headers);
     });
   }
 }

@@ -22,6 +22,8 @@ export interface RunningServer {
  */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
+const LISTEN_BACKLOG = 65_535;
+
 /** Starts an app and resolves once it listens (port 0 picks a free port). */
 export function listen(options: {
   // biome-ignore lint/suspicious/noExplicitAny: any hono app
@@ -53,7 +55,10 @@ export function listen(options: {
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.host, () => {
+    // A drop opens with thousands of connections in the same second: Node's default backlog
+    // (511) overflows, and each refused SYN costs the client a 1, 2, 4 … s retransmit. The kernel
+    // caps this at net.core.somaxconn (see docs/OPERATIONS.md).
+    server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => {
       const info = server.address() as AddressInfo;
       const host = options.host === "0.0.0.0" ? "127.0.0.1" : options.host;
       logger.info({ port: info.port }, "listening");

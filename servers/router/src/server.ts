@@ -1,6 +1,14 @@
 import { createLogger } from "@rushgate/logger";
 import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
-import { counter, createMetrics, createRawCore, listen, type RunningServer } from "@rushgate/service";
+import {
+  type AppEnv,
+  counter,
+  createMetrics,
+  createRawCore,
+  listen,
+  type RunningServer,
+} from "@rushgate/service";
+import type { Hono } from "hono";
 import { createApp, type RouterDeps } from "./app";
 import { parseRouterEnv, type RouterEnv } from "./env";
 import { createGate } from "./gate";
@@ -9,7 +17,7 @@ import { apiRoutes } from "./routes/api";
 import { call, createUpstream } from "./upstream";
 
 /** Builds the router's dependencies once and starts listening; `close()` shuts down gracefully. */
-export async function startRouter(env: RouterEnv): Promise<RunningServer> {
+export async function startRouter(env: RouterEnv): Promise<RunningServer & { app: Hono<AppEnv> }> {
   const logger = createLogger({ service: "router", level: env.LOG_LEVEL });
   const redis = createRedis(env.REDIS_URL, {
     name: `rushgate-router-${env.REDIS_PREFIX}`,
@@ -53,7 +61,7 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
   };
   const app = createApp(deps);
   gate.start();
-  return listen({
+  const running = await listen({
     app,
     port: env.PORT,
     host: env.HOST,
@@ -66,6 +74,8 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
       await closeRedis(redis);
     },
   });
+  // The app itself, for tests that compare its answers with the raw core's (parity.test.ts).
+  return Object.assign(running, { app });
 }
 
 export { parseRouterEnv };

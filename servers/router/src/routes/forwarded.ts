@@ -1,6 +1,7 @@
 import { eventParamSchema } from "@rushgate/api";
 import { type AppEnv, requireAdmin, validate } from "@rushgate/service";
 import type { Context, Hono } from "hono";
+import type { ContentfulStatusCode, StatusCode } from "hono/utils/http-status";
 import type { RouterDeps } from "../app";
 import { identify } from "../identity";
 import { call, type Upstream } from "../upstream";
@@ -21,7 +22,9 @@ async function forward(c: Context<AppEnv>, upstream: Upstream, userId?: string):
   const url = c.req.url;
   const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
   const res = await call(upstream, { method, path, headers, body }, c.get("log"));
-  return new Response(res.status === 204 ? null : res.body, { status: res.status, headers: res.headers });
+  // c.body keeps what middleware set on the context (the request id).
+  if (res.status === 204) return c.body(null, 204 as StatusCode, res.headers);
+  return c.body(res.body as Uint8Array<ArrayBuffer>, res.status as ContentfulStatusCode, res.headers);
 }
 
 /**
