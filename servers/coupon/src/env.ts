@@ -8,6 +8,8 @@ const shape = {
   ADMIN_TOKEN: adminToken,
   ADMISSION_SECRET: admissionSecret,
   DEFAULT_RPM_THRESHOLD: z.coerce.number().int().min(0).default(6000),
+  /** Most issuance jobs one addBulk carries (the issues that finish in one tick share it). */
+  ENQUEUE_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(200),
 };
 
 export type CouponEnv = ReturnType<typeof parseCouponEnv>;
