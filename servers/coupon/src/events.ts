@@ -75,7 +75,6 @@ export async function warmEvent(deps: WarmDeps, eventId: number): Promise<boolea
 }
 
 interface Cached {
-  at: number;
   view: EventView;
   meta: EventMeta;
 }
@@ -116,7 +115,7 @@ export function createEventCache(deps: WarmDeps, options: EventCacheOptions = {}
     const meta = parseMeta((results[0]?.[1] ?? {}) as Record<string, string>);
     if (!meta) return null;
     const remaining = Number(results[1]?.[1] ?? 0);
-    return { at: Date.now(), meta, view: eventView(eventId, meta, remaining) };
+    return { meta, view: eventView(eventId, meta, remaining) };
   }
 
   /** MySQL's event count and highest id, one query per `missTtlMs` at most (shared). */
