@@ -4,7 +4,8 @@ import type { Keys, RedisClient } from "@rushgate/redis";
 import { type AppEnv, createBaseApp, type Metrics } from "@rushgate/service";
 import type { Queue } from "bullmq";
 import type { Hono } from "hono";
-import type { Counter } from "prom-client";
+import type { Counter, Histogram } from "prom-client";
+import type { Enqueuer } from "./enqueue";
 import type { CouponEnv } from "./env";
 import type { EventCache } from "./events";
 import { registerAdminEvents } from "./routes/admin-events";
@@ -19,9 +20,10 @@ export interface CouponDeps {
   db: Db;
   database: Database;
   queue: Queue;
+  enqueuer: Enqueuer;
   events: EventCache;
   logger: Logger;
-  metrics: Metrics & { issues: Counter<"outcome"> };
+  metrics: Metrics & { issues: Counter<"outcome">; enqueueBatch: Histogram };
 }
 
 export function createApp(deps: CouponDeps): Hono<AppEnv> {

@@ -1,7 +1,8 @@
 import type { EventStatus, EventView } from "@rushgate/api";
-import { type CouponEvent, findEvent, listEventIssuances } from "@rushgate/db";
+import { type CouponEvent, eventTotals, findEvent, listEventIssuances } from "@rushgate/db";
 import { type EventMeta, parseMeta, warm } from "@rushgate/redis";
 import type { CouponDeps } from "./app";
+import { createTtlCache } from "./ttl-cache";
 
 export function metaFromRow(row: CouponEvent): EventMeta {
   return {
@@ -74,17 +75,39 @@ export async function warmEvent(deps: WarmDeps, eventId: number): Promise<boolea
 }
 
 interface Cached {
-  at: number;
   view: EventView;
   meta: EventMeta;
 }
 
-/** SPEC §6: event info costs 0–1 Redis round trips (cached in the process for up to 1 s). */
-export function createEventCache(deps: WarmDeps, ttlMs = 1_000) {
-  // Unknown ids are remembered too, so probing random ids cannot turn into a MySQL query each.
-  const cache = new Map<number, Cached | { at: number }>();
+export interface EventCacheOptions {
+  /** How long an event read from Redis is served from the process (SPEC §6: up to 1 s). */
+  ttlMs?: number;
+  /**
+   * How long an unknown id, and MySQL's event totals, are believed: the longest an event created
+   * through another coupon instance can stay invisible to this one (EVENT_MISS_TTL_MS).
+   */
+  missTtlMs?: number;
+  /** Most events, and most unknown ids, remembered. */
+  maxEntries?: number;
+}
+
+/**
+ * Event info for every route: from Redis (one pipelined read, cached for `ttlMs`), warmed from
+ * MySQL when Redis lacks it. Unknown ids cost no MySQL query each: an id above the highest id
+ * MySQL had a moment ago is unknown outright, and one at or below it that MySQL does not have is
+ * remembered for `missTtlMs` in a bounded LRU. Creating an event here forgets both at once.
+ */
+export function createEventCache(deps: WarmDeps, options: EventCacheOptions = {}) {
+  const ttlMs = options.ttlMs ?? 1_000;
+  const missTtlMs = options.missTtlMs ?? 2_000;
+  const max = options.maxEntries ?? 10_000;
+  const found = createTtlCache<number, Cached>({ max, ttlMs });
+  const missing = createTtlCache<number, true>({ max, ttlMs: missTtlMs });
   // Concurrent misses for one event share one read, so a burst costs one round trip, not one each.
   const reading = new Map<number, Promise<Cached | null>>();
+  let totals: { at: number; value: Promise<{ count: number; maxId: number }> } | undefined;
+  // Bumped by created(): a lookup that began before a creation must not remember "unknown".
+  let generation = 0;
 
   async function read(eventId: number): Promise<Cached | null> {
     const k = deps.keys.event(eventId);
@@ -92,25 +115,53 @@ export function createEventCache(deps: WarmDeps, ttlMs = 1_000) {
     const meta = parseMeta((results[0]?.[1] ?? {}) as Record<string, string>);
     if (!meta) return null;
     const remaining = Number(results[1]?.[1] ?? 0);
-    return { at: Date.now(), meta, view: eventView(eventId, meta, remaining) };
+    return { meta, view: eventView(eventId, meta, remaining) };
+  }
+
+  /** MySQL's event count and highest id, one query per `missTtlMs` at most (shared). */
+  function eventTotalsCached(): Promise<{ count: number; maxId: number }> {
+    const now = Date.now();
+    if (!totals || now - totals.at >= missTtlMs) {
+      const value = eventTotals(deps.db);
+      totals = { at: now, value };
+      value.catch(() => {
+        if (totals?.value === value) totals = undefined; // retry on the next call
+      });
+    }
+    return totals.value;
+  }
+
+  async function load(eventId: number): Promise<Cached | null> {
+    const began = generation;
+    let fresh = await read(eventId);
+    if (!fresh) {
+      const known = eventId <= (await eventTotalsCached()).maxId;
+      if (known && (await warmEvent(deps, eventId))) fresh = await read(eventId);
+    }
+    if (fresh) found.set(eventId, fresh);
+    else if (began === generation) missing.set(eventId, true);
+    return fresh;
   }
 
   return {
     async get(eventId: number): Promise<Cached | null> {
-      const hit = cache.get(eventId);
-      if (hit && Date.now() - hit.at < ttlMs) return "view" in hit ? hit : null;
+      const hit = found.get(eventId);
+      if (hit) return hit;
+      if (missing.get(eventId)) return null;
       let pending = reading.get(eventId);
       if (!pending) {
-        pending = (async () => {
-          let fresh = await read(eventId);
-          if (!fresh && (await warmEvent(deps, eventId))) fresh = await read(eventId);
-          if (cache.size > 10_000) cache.clear();
-          cache.set(eventId, fresh ?? { at: Date.now() });
-          return fresh;
-        })().finally(() => reading.delete(eventId));
+        pending = load(eventId).finally(() => reading.delete(eventId));
         reading.set(eventId, pending);
       }
       return pending;
+    },
+    totals: eventTotalsCached,
+    /** An event was just created through this instance: make it visible here at once. */
+    created(eventId: number): void {
+      generation += 1;
+      missing.delete(eventId);
+      found.delete(eventId);
+      totals = undefined;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { asc, eq, gt } from "drizzle-orm";
+import { asc, count, eq, gt, max } from "drizzle-orm";
 import type { Db } from "../client";
 import { type CouponEvent, couponEvents, type NewCouponEvent } from "../schema";
 
@@ -12,6 +12,15 @@ export async function insertEvent(db: Db, values: NewCouponEvent): Promise<Coupo
 export async function findEvent(db: Db, params: { id: number }): Promise<CouponEvent | undefined> {
   const [row] = await db.select().from(couponEvents).where(eq(couponEvents.id, params.id)).limit(1);
   return row;
+}
+
+/**
+ * How many events there are and the highest id, in one query. Ids only grow, so an id above
+ * `maxId` is unknown without a lookup of its own.
+ */
+export async function eventTotals(db: Db): Promise<{ count: number; maxId: number }> {
+  const [row] = await db.select({ count: count(), maxId: max(couponEvents.id) }).from(couponEvents);
+  return { count: Number(row?.count ?? 0), maxId: Number(row?.maxId ?? 0) };
 }
 
 /** Open and upcoming events, soonest first. */

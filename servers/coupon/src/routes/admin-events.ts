@@ -14,6 +14,7 @@ export function registerAdminEvents(app: Hono<AppEnv>, deps: CouponDeps) {
     const input = c.req.valid("json");
     const row = await insertEvent(deps.db, { ...input, rpmThreshold: input.rpmThreshold ?? null });
     await warmEvent(deps, row.id);
+    deps.events.created(row.id);
     c.get("log").info({ eventId: row.id, stock: row.stock }, "event created");
     const meta = metaFromRow(row);
     return c.json(

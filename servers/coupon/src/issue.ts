@@ -1,0 +1,54 @@
+import { ApiError } from "@rushgate/api";
+import { issue } from "@rushgate/redis";
+import { bearer, verifyToken } from "@rushgate/token";
+import type { CouponDeps } from "./app";
+import { newCouponId } from "./coupon-id";
+import { warmEvent } from "./events";
+
+const refusals = {
+  already_issued: () => new ApiError("already_issued", "you already have a coupon for this event"),
+  sold_out: () => new ApiError("sold_out", "the coupons are all gone"),
+  not_admitted: () =>
+    new ApiError("not_admitted", "your admission has expired or was given back: enter again"),
+  not_open: () => new ApiError("event_not_open", "this event is not open"),
+  not_found: () => new ApiError("event_not_found", "no such event"),
+} as const;
+
+export type IssueDeps = Pick<CouponDeps, "env" | "redis" | "keys" | "db" | "logger" | "enqueuer" | "metrics">;
+
+export interface Issued {
+  status: "issued";
+  couponId: string;
+  remaining: number;
+}
+
+/**
+ * SPEC §5, the one core of POST /api/events/:eventId/issue (the hono route and the fast path):
+ * the token is checked without Redis; then one Lua call decides and the job goes into the next
+ * micro-batched `addBulk`. Resolves once the job is in Redis (or left for the reconciler).
+ */
+export async function issueCoupon(
+  deps: IssueDeps,
+  req: { eventId: number; userId: string; authorization: string | undefined },
+): Promise<Issued> {
+  const { eventId, userId } = req;
+  const token = bearer(req.authorization);
+  if (!token) throw new ApiError("not_admitted", "an admission token is required: enter the event first");
+  const verdict = verifyToken(deps.env.ADMISSION_SECRET, token, { eventId, userId, now: Date.now() });
+  if (!verdict.ok) throw new ApiError("not_admitted", `admission token refused (${verdict.reason})`);
+
+  const k = deps.keys.event(eventId);
+  const couponId = newCouponId();
+  const now = Date.now();
+  let reply = await issue(deps.redis, k, { userId, now, couponId });
+  if (reply.kind === "not_found" && (await warmEvent(deps, eventId))) {
+    reply = await issue(deps.redis, k, { userId, now, couponId });
+  }
+  if (reply.kind !== "issued") {
+    deps.metrics.issues.inc({ outcome: reply.kind });
+    throw refusals[reply.kind]();
+  }
+  await deps.enqueuer.enqueue({ eventId, userId, couponId, issuedAt: now });
+  deps.metrics.issues.inc({ outcome: "issued" });
+  return { status: "issued", couponId, remaining: reply.remaining };
+}
