@@ -41,7 +41,7 @@ export function filesNeeded(users: number): number {
 export function raiseFileLimit(wanted: number): FileLimit | undefined {
   const now = fileLimit();
   if (!now || now.soft >= wanted) return now;
-  const hard = now.hard >= wanted ? now.hard : wanted;
+  const hard = Math.max(now.hard, wanted);
   const text = (n: number) => (Number.isFinite(n) ? String(n) : "unlimited");
   // As root: soft and hard to `wanted`; otherwise the soft limit as far as the hard one goes.
   for (const [soft, max] of [

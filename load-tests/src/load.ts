@@ -9,8 +9,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { LOAD_USAGE, type LoadOptions, parseLoadArgs } from "./args";
 import { startScratchRedis } from "@rushgate/testing";
+import { LOAD_USAGE, type LoadOptions, parseLoadArgs } from "./args";
 import { cpuPerRequest, findPids, watchCpu } from "./cpu";
 import { createEvent, createHttp, fetchStats, type Http } from "./http";
 import { type Check, checkInvariants } from "./invariants";

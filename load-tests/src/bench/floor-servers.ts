@@ -20,10 +20,10 @@ function send(res: ServerResponse, status: number, body: Buffer): void {
 
 export function floor(req: IncomingMessage, res: ServerResponse): void {
   const url = req.url ?? "";
-  if (req.method === "POST" && ENTRY.test(url)) return send(res, 202, WAITING);
-  if (req.method === "GET" && STATUS.test(url)) return send(res, 200, WAITING);
-  if (url === "/healthz") return send(res, 200, OK);
-  send(res, 404, NOT_FOUND);
+  if (req.method === "POST" && ENTRY.test(url)) send(res, 202, WAITING);
+  else if (req.method === "GET" && STATUS.test(url)) send(res, 200, WAITING);
+  else if (url === "/healthz") send(res, 200, OK);
+  else send(res, 404, NOT_FOUND);
 }
 
 export function hop(backUrl: string): (req: IncomingMessage, res: ServerResponse) => void {
@@ -35,7 +35,10 @@ export function hop(backUrl: string): (req: IncomingMessage, res: ServerResponse
     bodyTimeout: 10_000,
   });
   return (req, res) => {
-    if (req.url === "/healthz") return send(res, 200, OK);
+    if (req.url === "/healthz") {
+      send(res, 200, OK);
+      return;
+    }
     const headers: Record<string, string> = {};
     const user = req.headers["x-user-id"];
     if (typeof user === "string") headers["x-user-id"] = user;
