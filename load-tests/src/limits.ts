@@ -29,9 +29,13 @@ export function fileLimit(): FileLimit | undefined {
   }
 }
 
-/** Descriptors one process needs for `users` sockets, with room for logs, Redis, MySQL, upstreams. */
+/**
+ * Descriptors one process may need for `users` users: two sockets each (a user whose entry
+ * answer names a pollUrl on another origin holds a connection to each), plus room for logs,
+ * Redis, MySQL and upstream pools.
+ */
 export function filesNeeded(users: number): number {
-  return users + 2048;
+  return 2 * users + 2048;
 }
 
 /**
