@@ -449,7 +449,9 @@ export function enter(user) {
 export function pollUrl(user) {
   const given = user.pollUrl;
   if (given === undefined) return `${user.cfg.baseUrl}/api/queue/${user.eventId}/status`;
-  return /^https?:\/\//.test(given) ? given : `${user.cfg.baseUrl}${given.startsWith("/") ? "" : "/"}${given}`;
+  return /^https?:\/\//.test(given)
+    ? given
+    : `${user.cfg.baseUrl}${given.startsWith("/") ? "" : "/"}${given}`;
 }
 
 /**
