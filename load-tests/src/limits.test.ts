@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fileLimit, filesNeeded, parseFileLimit, raiseFileLimit } from "./limits";
+import { fileLimit, filesNeeded, fitUsers, parseFileLimit, raiseFileLimit } from "./limits";
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -17,8 +17,16 @@ describe("open-file limits", () => {
     expect(parseFileLimit("nothing here")).toBeUndefined();
   });
 
-  it("counts two sockets per user (router and a pollUrl origin) plus room for the process's own files", () => {
-    expect(filesNeeded(15_000)).toBeGreaterThan(30_000);
+  it("counts a socket per user and origin plus room for the process's own files", () => {
+    expect(filesNeeded(15_000)).toBeGreaterThan(15_000);
+    expect(filesNeeded(15_000, 2)).toBeGreaterThan(30_000);
+  });
+
+  it("refuses more users than one process can hold, naming the limit", () => {
+    // Ten million sockets are past any kernel's fs.nr_open (1,048,576 by default): never raised.
+    expect(() => fitUsers(10_000_000, "test")).toThrow(
+      /^test: 10000000 users need about 10002048 open files in one process .* the limit is \d+/,
+    );
   });
 
   it("never lowers the limit", () => {

@@ -30,12 +30,36 @@ export function fileLimit(): FileLimit | undefined {
 }
 
 /**
- * Descriptors one process may need for `users` users: two sockets each (a user whose entry
- * answer names a pollUrl on another origin holds a connection to each), plus room for logs,
- * Redis, MySQL and upstream pools.
+ * Descriptors one process needs for `users` users talking to `origins` origins each (2 when the
+ * entry answer's pollUrl names another one: a connection to each), plus room for logs, Redis,
+ * MySQL and upstream pools.
  */
-export function filesNeeded(users: number): number {
-  return 2 * users + 2048;
+export function filesNeeded(users: number, origins = 1): number {
+  return origins * users + 2048;
+}
+
+/**
+ * Raises the limit for `users` (room for two origins each when it can), and says what it means:
+ * an error when even one connection per user does not fit, a warning when two would not.
+ */
+export function fitUsers(users: number, what: string): { limit: FileLimit | undefined; warning?: string } {
+  const limit = raiseFileLimit(filesNeeded(users, 2));
+  if (!limit || limit.soft >= filesNeeded(users, 2)) return { limit };
+  const most = (origins: number) => Math.floor((limit.soft - 2048) / origins);
+  const fixes =
+    "raise the hard limit (ulimit -n, limits.conf; prlimit here needs CAP_SYS_RESOURCE) or use fewer users";
+  if (limit.soft < filesNeeded(users)) {
+    throw new Error(
+      `${what}: ${users} users need about ${filesNeeded(users)} open files in one process (a socket per ` +
+        `user), but the limit is ${limit.soft} (hard ${limit.hard}), enough for ${most(1)}: ${fixes}`,
+    );
+  }
+  return {
+    limit,
+    warning:
+      `open files ${limit.soft} (hard ${limit.hard}): enough for ${most(1)} users polling where they ` +
+      `enter, ${most(2)} if entry answers send polls to another origin (a second connection each)`,
+  };
 }
 
 /**

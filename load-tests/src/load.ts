@@ -15,7 +15,7 @@ import { cpuPerRequest, findPids, watchCpu } from "./cpu";
 import { createEvent, createHttp, fetchStats, type Http } from "./http";
 import { type Check, checkInvariants } from "./invariants";
 import { ENDPOINTS, type JourneyContext, journey, Tally } from "./journey";
-import { filesNeeded, raiseFileLimit } from "./limits";
+import { fitUsers } from "./limits";
 import { machine, redisPid } from "./machine";
 import {
   deletePrefix,
@@ -161,14 +161,8 @@ async function main(): Promise<number> {
     return 0;
   }
   // Before any child starts, so that the servers and redis-server inherit the limit.
-  const files = raiseFileLimit(filesNeeded(Math.max(opts.vus, opts.warmup)));
-  if (files && files.soft < filesNeeded(opts.vus)) {
-    throw new Error(
-      `${opts.vus} users need about ${filesNeeded(opts.vus)} open files in the driver and in the router ` +
-        `(one socket per user each), but the limit is ${files.soft} (hard ${files.hard}) and could not be ` +
-        "raised (prlimit needs root): raise it with `ulimit -n` or run fewer --vus",
-    );
-  }
+  const { limit: files, warning } = fitUsers(Math.max(opts.vus, opts.warmup), "load");
+  if (warning) console.warn(warning);
   const id = runId();
   let stack: Stack | undefined;
   let scratch: { url: string; stop(): Promise<void> } | undefined;
