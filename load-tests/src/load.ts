@@ -62,7 +62,7 @@ function startProgress(tally: Tally, started: number) {
  * Starts every user: all in one synchronous loop (all-at-once: their entries leave together, each
  * opening its own connection), or evenly over `seconds`. `launchMs` is how long the loop took.
  */
-export async function launch(
+async function launch(
   ctx: JourneyContext,
   users: number,
   seconds: number,

@@ -7,7 +7,7 @@ import { median, Samples, type Summary, summarize } from "../stats";
  * The burst of SPEC §8 against one target: `users` users arrive at the same instant, each with
  * its own keep-alive connection; each enters once, then polls its status `polls` times, `pollMs`
  * apart, where the entry answer says (pollTarget). Every answer but 202/200 on entry and 200 on
- * status is an error. CPU is read from /proc for the target's processes around the burst.
+ * status is an error; a user whose entry failed stops there. CPU is read from /proc for the target's processes around the burst.
  */
 export interface BurstTarget {
   name: string;
