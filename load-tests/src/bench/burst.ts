@@ -51,8 +51,11 @@ export async function burstOnce(
     try {
       const e = await http.call("POST", `/api/events/${target.eventId}/entry`, headers);
       entry.push(e.ms);
-      if (e.status !== 202 && e.status !== 200)
+      if (e.status !== 202 && e.status !== 200) {
+        // Never entered: its polls would only be told not_in_queue. One error, not six.
         wrong(`entry: ${e.status} ${e.error ?? JSON.stringify(e.body)}`);
+        return;
+      }
       const at = pollTarget(e.body, target.eventId);
       for (let p = 0; p < options.polls; p++) {
         await sleep(options.pollMs);
