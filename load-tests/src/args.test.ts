@@ -8,16 +8,31 @@ describe("pnpm load arguments", () => {
       stock: 1000,
       pollMs: 300,
       rpmThreshold: 600,
-      arrivalSeconds: 5,
+      arrival: "all-at-once",
+      arrivalSeconds: 0,
       url: undefined,
       warmup: 1000,
       databaseUrl: "mysql://root@127.0.0.1:3306/rushgate_load",
+      redisUrl: undefined,
     });
   });
 
   it("takes the options pnpm passes after --", () => {
-    const opts = parseLoadArgs(["--", "--vus", "1000", "--poll-ms=200", "--arrival-seconds", "0"]);
-    expect(opts).toMatchObject({ vus: 1000, pollMs: 200, arrivalSeconds: 0 });
+    const opts = parseLoadArgs(["--", "--vus", "1000", "--poll-ms=200", "--redis-url", "redis://h:1/"]);
+    expect(opts).toMatchObject({ vus: 1000, pollMs: 200, redisUrl: "redis://h:1" });
+  });
+
+  it("spreads arrivals only when asked, over 5 s unless told", () => {
+    expect(parseLoadArgs(["--arrival", "spread"])).toMatchObject({ arrival: "spread", arrivalSeconds: 5 });
+    expect(parseLoadArgs(["--arrival", "spread", "--arrival-seconds", "0"]).arrivalSeconds).toBe(0);
+    expect(() => parseLoadArgs(["--arrival", "later"])).toThrow(
+      /--arrival later: expected all-at-once or spread/,
+    );
+    expect(() => parseLoadArgs(["--arrival-seconds", "5"])).toThrow(/applies to --arrival spread only/);
+  });
+
+  it("has no shared connection pool to size any more", () => {
+    expect(() => parseLoadArgs(["--connections", "512"])).toThrow(/connections/);
   });
 
   it("targets a running router and checks its default database", () => {
@@ -33,6 +48,7 @@ describe("pnpm load arguments", () => {
     expect(() => parseLoadArgs(["--poll-ms", "1.5"])).toThrow(/--poll-ms/);
     expect(() => parseLoadArgs(["--url", "ftp://x"])).toThrow(/--url/);
     expect(() => parseLoadArgs(["--database-url", "postgres://x/y"])).toThrow(/--database-url/);
+    expect(() => parseLoadArgs(["--redis-url", "http://x"])).toThrow(/--redis-url/);
     expect(() => parseLoadArgs(["--nonsense"])).toThrow(/nonsense/);
   });
 });
@@ -43,8 +59,27 @@ describe("pnpm bench arguments", () => {
       rounds: 5,
       drainJobs: 50_000,
       tickWaiting: 100_000,
-      only: ["throughput", "round-trips", "drain", "tick"],
+      burstUsers: 4500,
+      burstRounds: 3,
+      burstPolls: 5,
+      burstPollMs: 300,
+      only: ["burst", "throughput", "round-trips", "drain", "tick"],
     });
+  });
+
+  it("sizes the burst from its options", () => {
+    const opts = parseBenchArgs([
+      "--only",
+      "burst",
+      "--burst-users",
+      "15000",
+      "--burst-rounds=5",
+      "--burst-polls",
+      "0",
+    ]);
+    expect(opts).toMatchObject({ only: ["burst"], burstUsers: 15000, burstRounds: 5, burstPolls: 0 });
+    expect(() => parseBenchArgs(["--burst-users", "0"])).toThrow(/--burst-users 0: expected an integer >= 1/);
+    expect(() => parseBenchArgs(["--burst-poll-ms", "x"])).toThrow(/--burst-poll-ms/);
   });
 
   it("runs only the phases asked for, and refuses unknown ones", () => {

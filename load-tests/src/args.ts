@@ -1,24 +1,30 @@
 import { parseArgs } from "node:util";
 
+export const ARRIVALS = ["all-at-once", "spread"] as const;
+export type Arrival = (typeof ARRIVALS)[number];
+
 /** Options of `pnpm load`: the k6 rush scenario (load-tests/k6/rush.js) run by a Node driver. */
 export interface LoadOptions {
   vus: number;
   stock: number;
   pollMs: number;
   rpmThreshold: number;
+  /** all-at-once: every user sends its entry at the same instant (SPEC §8); spread: evenly. */
+  arrival: Arrival;
+  /** The spread window (0 with all-at-once). */
   arrivalSeconds: number;
   runningCapacity: number;
   admitPerTick: number;
   maxWaitSeconds: number;
   drainSeconds: number;
-  connections: number;
   /** Users of a throwaway rush run first to warm the servers up (JIT); 0 to skip. */
   warmup: number;
   /** An already-running router; unset: the driver starts its own stack. */
   url: string | undefined;
   adminToken: string;
   databaseUrl: string;
-  redisUrl: string;
+  /** Redis of the started stack; unset: a private redis-server, so its CPU is ours alone. */
+  redisUrl: string | undefined;
   json: string | undefined;
   help: boolean;
 }
@@ -31,6 +37,10 @@ export interface BenchOptions {
   drainRounds: number;
   tickWaiting: number;
   ticks: number;
+  burstUsers: number;
+  burstRounds: number;
+  burstPolls: number;
+  burstPollMs: number;
   only: string[];
   profile: boolean;
   databaseUrl: string;
@@ -38,24 +48,27 @@ export interface BenchOptions {
   help: boolean;
 }
 
-export const BENCH_PHASES = ["throughput", "round-trips", "drain", "tick"] as const;
+export const BENCH_PHASES = ["burst", "throughput", "round-trips", "drain", "tick"] as const;
 
 export const LOAD_USAGE = `pnpm load -- [options]
 
-Runs the rush scenario of load-tests/k6/rush.js: VUS users arrive over ARRIVAL seconds, enter,
-poll their queue status every POLL ms while waiting, issue once admitted, and stop on issued,
-sold_out or already_issued. Then it waits for the issuer to drain and checks SPEC §5 in MySQL.
+Runs the rush scenario of SPEC §8 (load-tests/k6/rush.js): VUS users, each with its own
+keep-alive connection, arrive at the same instant, enter, poll their queue status every POLL ms
+while waiting, issue once admitted, and stop on issued, sold_out or already_issued. Then it waits
+for the issuer to drain and checks SPEC §5 in MySQL. Reports latency per endpoint and the CPU
+each server process (and Redis) used per request.
 
-  --vus N               users (default 4500)
+  --vus N               users, one connection each (default 4500; the open-files limit is raised
+                        to fit, see docs/PERFORMANCE.md)
   --stock N             coupons (default 1000)
   --poll-ms N           status poll interval while waiting (default 300)
   --rpm-threshold N     the event's own threshold (default 600)
-  --arrival-seconds N   arrivals spread evenly over this window (default 5)
+  --arrival MODE        all-at-once (default: the published test) or spread
+  --arrival-seconds N   with --arrival spread: arrivals spread evenly over this window (default 5)
   --running-capacity N  event setting (default 1000)
   --admit-per-tick N    event setting (default 200)
   --max-wait-seconds N  a user gives up after this long (default 600)
   --drain-seconds N     how long to wait for the issuer to persist everything (default 120)
-  --connections N       HTTP connections of the driver's one undici pool (default 512)
   --warmup N            users of a throwaway rush on another event first, to warm the servers up
                         (default 1000 with a stack of its own, 0 with --url)
   --url URL             target a running router instead of starting a stack (start that router with
@@ -63,16 +76,22 @@ sold_out or already_issued. Then it waits for the issuer to drain and checks SPE
   --admin-token T       admin token of that router (default dev-admin-token)
   --database-url URL    MySQL checked at the end (default mysql://root@127.0.0.1:3306/rushgate_load,
                         or .../rushgate with --url)
-  --redis-url URL       Redis for the started stack (default redis://127.0.0.1:6379)
+  --redis-url URL       Redis for the started stack (default: a private redis-server on a free
+                        port, so that its CPU per request is this run's alone)
   --json FILE           also write the summary as JSON (default load-tests/results/load-<vus>-<time>.json)
 `;
 
 export const BENCH_USAGE = `pnpm bench -- [options]
 
-Measures, side by side in one run on a private redis-server: router vs a bare two-hop hono
+Measures, side by side in one run on a private redis-server: a burst of users arriving at once
+against rushgate, a bare node:http floor and a two-hop forwarder; router vs a bare two-hop hono
 baseline (status and issue throughput), Redis round trips per request, issuer drain rate vs a
 no-op BullMQ worker, and one scheduler tick with 100,000 people waiting.
 
+  --burst-users N       users arriving at once in a burst, one connection each (default 4500)
+  --burst-rounds N      burst rounds per target, alternating targets; medians (default 3)
+  --burst-polls N       status polls per user after its entry (default 5)
+  --burst-poll-ms N     time between a user's polls (default 300)
   --rounds N            rounds per throughput comparison; medians are reported (default 5)
   --round-seconds N     length of one throughput round (default 5)
   --concurrency N       requests in flight in the throughput loops (default 64)
@@ -124,12 +143,12 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
       stock: str,
       "poll-ms": str,
       "rpm-threshold": str,
+      arrival: str,
       "arrival-seconds": str,
       "running-capacity": str,
       "admit-per-tick": str,
       "max-wait-seconds": str,
       "drain-seconds": str,
-      connections: str,
       warmup: str,
       url: str,
       "admin-token": str,
@@ -141,22 +160,32 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
   });
   const url = values.url === undefined ? undefined : urlOption("url", values.url, "", /^https?:$/);
   const defaultDb = `mysql://root@127.0.0.1:3306/${url ? "rushgate" : "rushgate_load"}`;
+  const arrival = values.arrival ?? "all-at-once";
+  if (!(ARRIVALS as readonly string[]).includes(arrival)) {
+    throw new Error(`--arrival ${arrival}: expected ${ARRIVALS.join(" or ")}`);
+  }
+  if (arrival === "all-at-once" && values["arrival-seconds"] !== undefined) {
+    throw new Error("--arrival-seconds applies to --arrival spread only");
+  }
   return {
     vus: intOption("vus", values.vus, 4500, 1),
     stock: intOption("stock", values.stock, 1000, 1),
     pollMs: intOption("poll-ms", values["poll-ms"], 300, 1),
     rpmThreshold: intOption("rpm-threshold", values["rpm-threshold"], 600, 0),
-    arrivalSeconds: intOption("arrival-seconds", values["arrival-seconds"], 5, 0),
+    arrival: arrival as Arrival,
+    arrivalSeconds: arrival === "spread" ? intOption("arrival-seconds", values["arrival-seconds"], 5, 0) : 0,
     runningCapacity: intOption("running-capacity", values["running-capacity"], 1000, 1),
     admitPerTick: intOption("admit-per-tick", values["admit-per-tick"], 200, 1),
     maxWaitSeconds: intOption("max-wait-seconds", values["max-wait-seconds"], 600, 1),
     drainSeconds: intOption("drain-seconds", values["drain-seconds"], 120, 0),
-    connections: intOption("connections", values.connections, 512, 1),
     warmup: intOption("warmup", values.warmup, url ? 0 : 1000, 0),
     url,
     adminToken: values["admin-token"] ?? "dev-admin-token",
     databaseUrl: urlOption("database-url", values["database-url"], defaultDb, /^mysql:$/),
-    redisUrl: urlOption("redis-url", values["redis-url"], "redis://127.0.0.1:6379", /^rediss?:$/),
+    redisUrl:
+      values["redis-url"] === undefined
+        ? undefined
+        : urlOption("redis-url", values["redis-url"], "", /^rediss?:$/),
     json: values.json,
     help: values.help ?? false,
   };
@@ -175,6 +204,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       "drain-rounds": str,
       "tick-waiting": str,
       ticks: str,
+      "burst-users": str,
+      "burst-rounds": str,
+      "burst-polls": str,
+      "burst-poll-ms": str,
       only: str,
       profile: { type: "boolean" },
       "database-url": str,
@@ -196,6 +229,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     drainRounds: intOption("drain-rounds", values["drain-rounds"], 3, 1),
     tickWaiting: intOption("tick-waiting", values["tick-waiting"], 100_000, 1),
     ticks: intOption("ticks", values.ticks, 50, 1),
+    burstUsers: intOption("burst-users", values["burst-users"], 4500, 1),
+    burstRounds: intOption("burst-rounds", values["burst-rounds"], 3, 1),
+    burstPolls: intOption("burst-polls", values["burst-polls"], 5, 0),
+    burstPollMs: intOption("burst-poll-ms", values["burst-poll-ms"], 300, 1),
     only,
     profile: values.profile ?? false,
     databaseUrl: urlOption(

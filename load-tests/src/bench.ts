@@ -7,10 +7,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startScratchRedis } from "@rushgate/testing";
 import { BENCH_USAGE, type BenchOptions, parseBenchArgs } from "./args";
+import { type BurstResult, burstRatios, measureBurst } from "./bench/burst";
 import { type DrainResult, measureDrain } from "./bench/drain";
 import { measureRoundTrips, type RoundTripResult } from "./bench/round-trips";
 import { measureThroughput, type ThroughputResult } from "./bench/throughput";
 import { measureTick, type TickResult } from "./bench/tick";
+import { createEvent, createHttp } from "./http";
+import { fitUsers } from "./limits";
 import { machine, redisPid } from "./machine";
 import { ensureDir, prepareDatabase, repoRoot, runId, type Spawned, spawnNode, startStack } from "./stack";
 import { type Cell, fixed, formatTable, ms } from "./table";
@@ -18,6 +21,7 @@ import { type Cell, fixed, formatTable, ms } from "./table";
 const log = (line: string) => console.log(line);
 
 interface Results {
+  burst?: BurstResult;
   throughput?: ThroughputResult[];
   roundTrips?: RoundTripResult[];
   drain?: DrainResult;
@@ -35,7 +39,61 @@ async function runStackPhases(opts: BenchOptions, redisUrl: string, nodeArgs: st
     nodeArgs,
   });
   const baseline: Spawned[] = [];
+  const processName = (s: Spawned) => s.name.replace(`${prefix}-`, "");
   try {
+    if (opts.only.includes("burst")) {
+      const script = fileURLToPath(new URL("./floor.js", import.meta.url));
+      const floor = await spawnNode({
+        name: `${prefix}-floor`,
+        script,
+        args: ["floor"],
+        env: {},
+        nodeArgs,
+        readyPath: "/healthz",
+      });
+      baseline.push(floor);
+      const hop = await spawnNode({
+        name: `${prefix}-hop`,
+        script,
+        args: ["hop"],
+        env: { BACK_URL: floor.url },
+        nodeArgs,
+        readyPath: "/healthz",
+      });
+      baseline.push(hop);
+      const admin = createHttp(stack.routerUrl, 2);
+      // Everyone queues (threshold 0) and stays waiting (the bench's scheduler is off).
+      const eventId = await createEvent(admin, stack.adminToken, {
+        name: "bench burst",
+        stock: 1_000_000,
+        rpmThreshold: 0,
+        runningCapacity: 1_000_000,
+        admitPerTick: 200,
+        admissionTtlSeconds: 3600,
+        openSeconds: 7200,
+      });
+      await admin.close();
+      const redisServer = { name: "redis-server", pid: await redisPid(redisUrl) };
+      const own = (s: Spawned) => ({ name: processName(s), pid: s.child.pid });
+      results.burst = await measureBurst({
+        targets: [
+          {
+            name: "rushgate",
+            url: stack.routerUrl,
+            eventId,
+            processes: [...stack.servers.map(own), redisServer],
+          },
+          { name: "floor", url: floor.url, eventId, processes: [own(floor)] },
+          { name: "hop", url: hop.url, eventId, processes: [own(hop), own(floor)] },
+        ],
+        users: opts.burstUsers,
+        polls: opts.burstPolls,
+        pollMs: opts.burstPollMs,
+        rounds: opts.burstRounds,
+        runId: prefix,
+        log,
+      });
+    }
     if (opts.only.includes("throughput")) {
       const script = fileURLToPath(new URL("./baseline.js", import.meta.url));
       const back = await spawnNode({
@@ -57,7 +115,7 @@ async function runStackPhases(opts: BenchOptions, redisUrl: string, nodeArgs: st
       });
       baseline.push(front);
       const processes = [...stack.servers, back, front].map((s) => ({
-        name: s.name.replace(`${prefix}-`, ""),
+        name: processName(s),
         pid: s.child.pid,
       }));
       processes.push({ name: "redis-server", pid: await redisPid(redisUrl) });
@@ -85,6 +143,44 @@ async function runStackPhases(opts: BenchOptions, redisUrl: string, nodeArgs: st
 function summaryRows(r: Results): Record<string, Cell>[] {
   const rows: Record<string, Cell>[] = [];
   const yes = (ok: boolean) => (ok ? "met" : "MISSED");
+  const rushgate = r.burst?.medians.find((m) => m.target === "rushgate");
+  const floor = r.burst?.medians.find((m) => m.target === "floor");
+  if (r.burst && rushgate && floor) {
+    const ratio = burstRatios(rushgate, floor);
+    const burst = `burst of ${r.burst.users}`;
+    const compared = [
+      [
+        "CPU µs / request (all processes + Redis)",
+        rushgate.cpuPerRequest,
+        floor.cpuPerRequest,
+        ratio.cpuPerRequest,
+        1.5,
+        0,
+      ],
+      ["latency p95 ms", rushgate.p95, floor.p95, ratio.p95, 1.5, -1],
+      ["latency max ms", rushgate.max, floor.max, ratio.max, 2, -1],
+      ["latency mean ms", rushgate.mean, floor.mean, ratio.mean, Number.NaN, -1],
+    ] as const;
+    for (const [what, ours, theirs, x, limit, digits] of compared) {
+      const show = (v: number) => (digits < 0 ? ms(v) : fixed(v, digits));
+      rows.push({
+        measure: `${burst}: ${what}`,
+        rushgate: show(ours),
+        baseline: `${show(theirs)} (floor)`,
+        result: `${fixed(x)}x`,
+        target: Number.isFinite(limit) ? `<= ${limit.toFixed(1)}x` : "",
+        verdict: Number.isFinite(limit) ? yes(x <= limit) : "",
+      });
+    }
+    rows.push({
+      measure: `${burst}: errors`,
+      rushgate: rushgate.errors,
+      baseline: `${floor.errors} (floor)`,
+      result: "",
+      target: "0",
+      verdict: yes(rushgate.errors === 0),
+    });
+  }
   for (const t of r.throughput ?? []) {
     const target = t.name === "status" ? 1.0 : 0.8;
     rows.push({
@@ -129,11 +225,53 @@ function summaryRows(r: Results): Record<string, Cell>[] {
   return rows;
 }
 
+/** Every target of the burst (medians of its rounds), and each one's ratios to the floor. */
+function burstTable(b: BurstResult): string {
+  const floor = b.medians.find((m) => m.target === "floor");
+  const names = [...new Set(b.medians.flatMap((m) => Object.keys(m.byProcess)))];
+  const lines = [
+    `burst: ${b.users} users at once, one connection each; entry then ${b.polls} polls ${b.pollMs} ms apart ` +
+      `(medians of ${b.medians[0]?.rounds ?? 0} rounds)`,
+    formatTable(
+      b.medians.map((m) => {
+        const x = floor ? burstRatios(m, floor) : undefined;
+        return {
+          target: m.target,
+          errors: m.errors,
+          "CPU µs/req": fixed(m.cpuPerRequest, 0),
+          "mean ms": ms(m.mean),
+          "p50 ms": ms(m.p50),
+          "p95 ms": ms(m.p95),
+          "p99 ms": ms(m.p99),
+          "max ms": ms(m.max),
+          "CPU / floor": x ? `${fixed(x.cpuPerRequest)}x` : "",
+          "p95 / floor": x ? `${fixed(x.p95)}x` : "",
+          "max / floor": x ? `${fixed(x.max)}x` : "",
+        };
+      }),
+    ),
+    "\nburst CPU µs per request by process (medians of rounds):",
+    formatTable(
+      names.map((n) => ({
+        process: n,
+        ...Object.fromEntries(
+          b.medians.map((m) => [m.target, n in m.byProcess ? fixed(m.byProcess[n] ?? Number.NaN, 0) : ""]),
+        ),
+      })),
+    ),
+  ];
+  return lines.join("\n");
+}
+
 async function main(): Promise<number> {
   const opts = parseBenchArgs(process.argv.slice(2));
   if (opts.help) {
     process.stdout.write(BENCH_USAGE);
     return 0;
+  }
+  if (opts.only.includes("burst")) {
+    const { warning } = fitUsers(opts.burstUsers, "bench burst");
+    if (warning) log(warning);
   }
   const m = machine();
   log(
@@ -148,7 +286,7 @@ async function main(): Promise<number> {
   const results: Results = {};
   try {
     await prepareDatabase(opts.databaseUrl);
-    if (opts.only.includes("throughput") || opts.only.includes("round-trips")) {
+    if (["burst", "throughput", "round-trips"].some((p) => opts.only.includes(p))) {
       await runStackPhases(opts, scratch.url, nodeArgs, results);
     }
     if (opts.only.includes("drain")) {
@@ -175,6 +313,7 @@ async function main(): Promise<number> {
 
   const rows = summaryRows(results);
   log(`\n${formatTable(rows)}`);
+  if (results.burst) log(`\n${burstTable(results.burst)}`);
   for (const t of results.throughput ?? []) {
     const names = [...new Set([...Object.keys(t.routerCpu), ...Object.keys(t.baselineCpu)])];
     log(`\nCPU µs per ${t.name} request (median of rounds), by process:`);

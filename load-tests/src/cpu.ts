@@ -76,3 +76,26 @@ export function watchCpu(processes: { name: string; pid: number | undefined }[])
     },
   };
 }
+
+export interface CpuPerRequest {
+  /** CPU µs per request of each process. */
+  byProcess: Record<string, number>;
+  /** Their sum over `serverSide` (the target's processes and its Redis; not the driver). */
+  server: number;
+}
+
+/** CPU seconds of a run spread over its requests, per process and summed over the server side. */
+export function cpuPerRequest(
+  rows: { name: string; seconds: number }[],
+  requests: number,
+  serverSide: readonly string[],
+): CpuPerRequest {
+  const byProcess: Record<string, number> = {};
+  let server = 0;
+  for (const r of rows) {
+    const micros = requests > 0 ? (r.seconds * 1e6) / requests : Number.NaN;
+    byProcess[r.name] = micros;
+    if (serverSide.includes(r.name)) server += micros;
+  }
+  return { byProcess, server };
+}

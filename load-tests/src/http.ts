@@ -1,5 +1,5 @@
 import type { EventStats } from "@rushgate/api";
-import { Pool } from "undici";
+import { Client, type Dispatcher, Pool } from "undici";
 
 export interface Answer {
   /** 0 when the request failed in transport (refused, reset, timed out). */
@@ -9,44 +9,88 @@ export interface Answer {
   error?: string;
 }
 
+type Method = "GET" | "POST" | "PUT" | "DELETE";
+
+const TIMEOUTS = { keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 };
+
+/**
+ * One request and its JSON answer. Latency runs from the call to the end of the body, so it
+ * includes opening the connection (a user's first request) or waiting for a free one.
+ */
+async function send(
+  dispatcher: Dispatcher,
+  method: Method,
+  path: string,
+  headers: Record<string, string>,
+  json: unknown,
+): Promise<Answer> {
+  const started = performance.now();
+  try {
+    const res = await dispatcher.request({
+      method,
+      path,
+      headers: json === undefined ? headers : { ...headers, "content-type": "application/json" },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, body: parseObject(text), ms: performance.now() - started };
+  } catch (err) {
+    return { status: 0, body: {}, ms: performance.now() - started, error: (err as Error).message };
+  }
+}
+
 export type Http = ReturnType<typeof createHttp>;
 
 /**
- * One keep-alive undici pool to the router, shared by every virtual user (a VU per connection
- * would cost 4,500 sockets for nothing). Latency runs from the call to the end of the body, so it
- * includes any wait for a free connection, as a user would feel it.
+ * A keep-alive undici pool for the driver's own calls (admin API, closed-loop benchmarks), never
+ * for simulated users: those each hold their own connection (`createUser`).
  */
 export function createHttp(baseUrl: string, connections: number) {
-  const pool = new Pool(baseUrl, {
-    connections,
-    keepAliveTimeout: 30_000,
-    headersTimeout: 60_000,
-    bodyTimeout: 60_000,
-  });
+  const pool = new Pool(baseUrl, { connections, ...TIMEOUTS });
+  return {
+    call: (method: Method, path: string, headers: Record<string, string> = {}, json?: unknown) =>
+      send(pool, method, path, headers, json),
+    close: () => pool.close(),
+  };
+}
 
-  async function call(
-    method: "GET" | "POST" | "PUT" | "DELETE",
-    path: string,
-    headers: Record<string, string> = {},
-    json?: unknown,
-  ): Promise<Answer> {
-    const started = performance.now();
-    try {
-      const res = await pool.request({
-        method,
-        path,
-        headers: json === undefined ? headers : { ...headers, "content-type": "application/json" },
-        body: json === undefined ? undefined : JSON.stringify(json),
-      });
-      const text = await res.body.text();
-      const ms = performance.now() - started;
-      return { status: res.statusCode, body: parseObject(text), ms };
-    } catch (err) {
-      return { status: 0, body: {}, ms: performance.now() - started, error: (err as Error).message };
+export type User = ReturnType<typeof createUser>;
+
+/**
+ * One simulated user as k6 runs it (SPEC §8): its own keep-alive connection per origin it talks
+ * to (one undici Client, pipelining 1), opened by its first request and closed when it is done.
+ * `pathOrUrl` is a path on `baseUrl` or an absolute URL (a `pollUrl` may name another origin).
+ */
+export function createUser(baseUrl: string) {
+  const clients = new Map<string, Client>();
+  const clientFor = (origin: string) => {
+    let client = clients.get(origin);
+    if (!client) {
+      client = new Client(origin, { pipelining: 1, connectTimeout: 30_000, ...TIMEOUTS });
+      clients.set(origin, client);
     }
-  }
+    return client;
+  };
+  return {
+    call(method: Method, pathOrUrl: string, headers: Record<string, string> = {}, json?: unknown) {
+      const url = new URL(pathOrUrl, baseUrl);
+      return send(clientFor(url.origin), method, `${url.pathname}${url.search}`, headers, json);
+    },
+    async close() {
+      await Promise.all([...clients.values()].map((c) => c.close()));
+      clients.clear();
+    },
+  };
+}
 
-  return { call, close: () => pool.close() };
+/**
+ * Where a user polls its status: the entry answer's `pollUrl` when it gives one (a path or an
+ * absolute URL: the first process that receives a poll answers it, SPEC §4), else the router's
+ * `/api/queue/<eventId>/status`.
+ */
+export function pollTarget(entryBody: Record<string, unknown>, eventId: number): string {
+  const given = entryBody.pollUrl;
+  return typeof given === "string" && given !== "" ? given : `/api/queue/${eventId}/status`;
 }
 
 function parseObject(text: string): Record<string, unknown> {

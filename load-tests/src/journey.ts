@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Answer, errorCode, type Http } from "./http";
+import { type Answer, createUser, errorCode, pollTarget, type User } from "./http";
 import { Samples } from "./stats";
 
 /**
  * One virtual user of the rush scenario, the same journey as load-tests/k6/lib.js: enter; while
  * waiting, poll the status every pollMs; when admitted, issue once (retrying only a transport
  * error or a 5xx, whose outcome is unknown); stop on issued, already_issued or sold_out. Bounded
- * like k6: MAX_FAILURES failed calls in a row, MAX_ISSUE_TRIES issues, or maxWaitSeconds.
+ * like k6: MAX_FAILURES failed calls in a row, MAX_ISSUE_TRIES issues, or maxWaitSeconds. Each
+ * user holds its own keep-alive connection (createUser), as a k6 VU does, and polls where the
+ * entry answer says (pollTarget).
  */
 export const ENDPOINTS = ["entry", "status", "issue"] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
@@ -73,15 +75,25 @@ function queueAnswer(body: Record<string, unknown>): QueueAnswer {
 }
 
 export interface JourneyContext {
-  http: Http;
+  /** The router: every user opens its own connection to it. */
+  baseUrl: string;
   tally: Tally;
   eventId: number;
   pollMs: number;
   maxWaitSeconds: number;
 }
 
-async function enter(ctx: JourneyContext, userId: string): Promise<QueueAnswer> {
-  const res = await ctx.http.call("POST", `/api/events/${ctx.eventId}/entry`, { "x-user-id": userId });
+interface Walker {
+  ctx: JourneyContext;
+  http: User;
+  userId: string;
+  pollAt: string;
+}
+
+async function enter(w: Walker): Promise<QueueAnswer> {
+  const { ctx, userId } = w;
+  const res = await w.http.call("POST", `/api/events/${ctx.eventId}/entry`, { "x-user-id": userId });
+  w.pollAt = pollTarget(res.body, ctx.eventId);
   let answer: QueueAnswer = { kind: "error" };
   if (res.status === 200 || res.status === 202) {
     const said = queueAnswer(res.body);
@@ -95,8 +107,9 @@ async function enter(ctx: JourneyContext, userId: string): Promise<QueueAnswer> 
   return answer;
 }
 
-async function status(ctx: JourneyContext, userId: string): Promise<QueueAnswer> {
-  const res = await ctx.http.call("GET", `/api/queue/${ctx.eventId}/status`, { "x-user-id": userId });
+async function status(w: Walker): Promise<QueueAnswer> {
+  const { ctx, userId } = w;
+  const res = await w.http.call("GET", w.pollAt, { "x-user-id": userId });
   let answer: QueueAnswer = { kind: "error" };
   if (res.status === 200) answer = queueAnswer(res.body);
   else if (res.status === 404 && errorCode(res.body) === "not_in_queue") answer = { kind: "not_in_queue" };
@@ -107,8 +120,9 @@ async function status(ctx: JourneyContext, userId: string): Promise<QueueAnswer>
 
 type IssueResult = "issued" | "already_issued" | "sold_out" | "retry" | "error";
 
-async function issue(ctx: JourneyContext, userId: string, token: string): Promise<IssueResult> {
-  const res = await ctx.http.call("POST", `/api/events/${ctx.eventId}/issue`, {
+async function issue(w: Walker, token: string): Promise<IssueResult> {
+  const { ctx, userId } = w;
+  const res = await w.http.call("POST", `/api/events/${ctx.eventId}/issue`, {
     "x-user-id": userId,
     authorization: `Bearer ${token}`,
   });
@@ -125,12 +139,18 @@ async function issue(ctx: JourneyContext, userId: string, token: string): Promis
 }
 
 export async function journey(ctx: JourneyContext, userId: string): Promise<Outcome> {
-  const outcome = await walk(ctx, userId);
-  ctx.tally.outcomes[outcome] += 1;
-  return outcome;
+  const w: Walker = { ctx, http: createUser(ctx.baseUrl), userId, pollAt: pollTarget({}, ctx.eventId) };
+  try {
+    const outcome = await walk(w);
+    ctx.tally.outcomes[outcome] += 1;
+    return outcome;
+  } finally {
+    await w.http.close();
+  }
 }
 
-async function walk(ctx: JourneyContext, userId: string): Promise<Outcome> {
+async function walk(w: Walker): Promise<Outcome> {
+  const { ctx } = w;
   const { tally } = ctx;
   const started = performance.now();
   const deadline = Date.now() + ctx.maxWaitSeconds * 1000;
@@ -145,7 +165,7 @@ async function walk(ctx: JourneyContext, userId: string): Promise<Outcome> {
   };
 
   while (Date.now() < deadline) {
-    const answer = needEntry ? await enter(ctx, userId) : await status(ctx, userId);
+    const answer = needEntry ? await enter(w) : await status(w);
     if (answer.kind === "error" || answer.kind === "not_in_queue") {
       if (answer.kind === "not_in_queue") needEntry = true;
       failures += 1;
@@ -176,7 +196,7 @@ async function walk(ctx: JourneyContext, userId: string): Promise<Outcome> {
     tally.admitted += 1;
     if (queuedFor !== undefined) tally.timeInQueue.push(queuedFor);
     for (let tries = 1; tries <= MAX_ISSUE_TRIES; tries += 1) {
-      const result = await issue(ctx, userId, answer.token);
+      const result = await issue(w, answer.token);
       if (result === "retry") {
         await sleep(ctx.pollMs);
         continue;

@@ -1,17 +1,21 @@
 /**
- * `pnpm load`: the rush scenario of load-tests/k6/rush.js, driven from Node (undici, no k6).
- * Starts the four built servers (unless --url names a running router), creates the event through
- * the admin API, runs the virtual users with a progress line, prints latency per endpoint, waits
- * for the issuer to drain and checks SPEC §5 against MySQL. Exit 1 when an invariant fails.
+ * `pnpm load`: the rush scenario of SPEC §8 (load-tests/k6/rush.js), driven from Node (undici, no
+ * k6). Starts the four built servers and a private redis-server (unless --url names a running
+ * router), creates the event through the admin API, runs the virtual users (each with its own
+ * connection, all arriving at once by default) with a progress line, prints latency per endpoint
+ * and CPU per request by process, waits for the issuer to drain and checks SPEC §5 against MySQL.
+ * Exit 1 when an invariant fails.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { startScratchRedis } from "@rushgate/testing";
 import { LOAD_USAGE, type LoadOptions, parseLoadArgs } from "./args";
-import { findPids, watchCpu } from "./cpu";
+import { cpuPerRequest, findPids, watchCpu } from "./cpu";
 import { createEvent, createHttp, fetchStats, type Http } from "./http";
 import { type Check, checkInvariants } from "./invariants";
-import { ENDPOINTS, journey, Tally } from "./journey";
+import { ENDPOINTS, type JourneyContext, journey, Tally } from "./journey";
+import { fitUsers } from "./limits";
 import { machine, redisPid } from "./machine";
 import {
   deletePrefix,
@@ -54,17 +58,36 @@ function startProgress(tally: Tally, started: number) {
   };
 }
 
-async function runScenario(http: Http, opts: LoadOptions, eventId: number, id: string) {
+/**
+ * Starts every user: all in one synchronous loop (all-at-once: their entries leave together, each
+ * opening its own connection), or evenly over `seconds`. `launchMs` is how long the loop took.
+ */
+async function launch(
+  ctx: JourneyContext,
+  users: number,
+  seconds: number,
+  userId: (i: number) => string,
+): Promise<{ launchMs: number }> {
+  const started = performance.now();
+  const running =
+    seconds <= 0
+      ? Array.from({ length: users }, (_, i) => journey(ctx, userId(i)))
+      : Array.from({ length: users }, (_, i) =>
+          sleep((i * seconds * 1000) / users).then(() => journey(ctx, userId(i))),
+        );
+  const launchMs = performance.now() - started;
+  await Promise.all(running);
+  return { launchMs };
+}
+
+async function runScenario(baseUrl: string, opts: LoadOptions, eventId: number, id: string) {
   const tally = new Tally();
-  const ctx = { http, tally, eventId, pollMs: opts.pollMs, maxWaitSeconds: opts.maxWaitSeconds };
+  const ctx = { baseUrl, tally, eventId, pollMs: opts.pollMs, maxWaitSeconds: opts.maxWaitSeconds };
   const started = performance.now();
   const stopProgress = startProgress(tally, started);
-  const users = Array.from({ length: opts.vus }, (_, i) =>
-    sleep((i * opts.arrivalSeconds * 1000) / opts.vus).then(() => journey(ctx, `load-${id}-${i + 1}`)),
-  );
-  await Promise.all(users);
+  const { launchMs } = await launch(ctx, opts.vus, opts.arrivalSeconds, (i) => `load-${id}-${i + 1}`);
   stopProgress();
-  return { tally, seconds: (performance.now() - started) / 1000 };
+  return { tally, launchMs, seconds: (performance.now() - started) / 1000 };
 }
 
 function latencyRows(tally: Tally, seconds: number) {
@@ -102,7 +125,7 @@ function latencyRows(tally: Tally, seconds: number) {
  * real drop has been up for a while. A small rush on a throwaway event (entries, polls, issues)
  * warms every path before the measured event is created.
  */
-async function warmUp(http: Http, adminToken: string, opts: LoadOptions, id: string) {
+async function warmUp(http: Http, baseUrl: string, adminToken: string, opts: LoadOptions, id: string) {
   const eventId = await createEvent(http, adminToken, {
     name: `load ${id} warm-up`,
     stock: Math.ceil(opts.warmup / 2),
@@ -112,13 +135,9 @@ async function warmUp(http: Http, adminToken: string, opts: LoadOptions, id: str
     admissionTtlSeconds: 300,
     openSeconds: 600,
   });
-  const ctx = { http, tally: new Tally(), eventId, pollMs: opts.pollMs, maxWaitSeconds: 60 };
+  const ctx = { baseUrl, tally: new Tally(), eventId, pollMs: opts.pollMs, maxWaitSeconds: 60 };
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: opts.warmup }, (_, i) =>
-      sleep((i * 1000) / opts.warmup).then(() => journey(ctx, `warm-${id}-${i + 1}`)),
-    ),
-  );
+  await launch(ctx, opts.warmup, 1, (i) => `warm-${id}-${i + 1}`);
   console.log(
     `warm-up: ${opts.warmup} users on event ${eventId}, ${ctx.tally.requests} requests in ` +
       `${((performance.now() - started) / 1000).toFixed(1)} s (not counted below)`,
@@ -141,17 +160,33 @@ async function main(): Promise<number> {
     process.stdout.write(LOAD_USAGE);
     return 0;
   }
+  // Before any child starts, so that the servers and redis-server inherit the limit.
+  const { limit: files, warning } = fitUsers(Math.max(opts.vus, opts.warmup), "load");
+  if (warning) console.warn(warning);
   const id = runId();
   let stack: Stack | undefined;
+  let scratch: { url: string; stop(): Promise<void> } | undefined;
   const prefix = `load${id}`;
+  let redisUrl = opts.redisUrl;
   if (!opts.url) {
-    console.log(`preparing ${opts.databaseUrl.replace(/\/\/[^@]*@/, "//")} and starting the four servers`);
+    if (!redisUrl) {
+      scratch = await startScratchRedis();
+      redisUrl = scratch.url;
+    }
+    console.log(
+      `preparing ${opts.databaseUrl.replace(/\/\/[^@]*@/, "//")} and starting the four servers on ` +
+        `${scratch ? `a private redis-server at ${redisUrl}` : redisUrl}`,
+    );
     await prepareDatabase(opts.databaseUrl);
-    stack = await startStack({ redisUrl: opts.redisUrl, databaseUrl: opts.databaseUrl, prefix });
+    stack = await startStack({ redisUrl, databaseUrl: opts.databaseUrl, prefix }).catch(async (err) => {
+      await scratch?.stop();
+      throw err;
+    });
   }
   const baseUrl = opts.url ?? stack?.routerUrl ?? "";
   const adminToken = stack?.adminToken ?? opts.adminToken;
-  const http = createHttp(baseUrl, opts.connections);
+  // The driver's own calls (admin API); every user has its own connection.
+  const http = createHttp(baseUrl, 4);
   try {
     const eventId = await createEvent(http, adminToken, {
       name: `load ${id}`,
@@ -162,30 +197,37 @@ async function main(): Promise<number> {
       admissionTtlSeconds: 300,
       openSeconds: opts.arrivalSeconds + opts.maxWaitSeconds + 3600,
     });
-    if (opts.warmup > 0) await warmUp(http, adminToken, opts, id);
+    if (opts.warmup > 0) await warmUp(http, baseUrl, adminToken, opts, id);
     const m = machine();
+    const arrival = opts.arrival === "spread" ? `arriving over ${opts.arrivalSeconds}s` : "arriving at once";
     console.log(
-      `event ${eventId} at ${baseUrl}: ${opts.vus} users over ${opts.arrivalSeconds}s, stock ${opts.stock}, ` +
-        `rpmThreshold ${opts.rpmThreshold}, poll ${opts.pollMs} ms, ${opts.connections} connections`,
+      `event ${eventId} at ${baseUrl}: ${opts.vus} users ${arrival}, one connection each, stock ${opts.stock}, ` +
+        `rpmThreshold ${opts.rpmThreshold}, poll ${opts.pollMs} ms`,
     );
-    console.log(`machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${process.version}`);
+    console.log(
+      `machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${process.version}, ` +
+        `open files ${files?.soft ?? "?"} per process`,
+    );
 
     const watched = (stack?.servers ?? []).map((s) => ({
       name: s.name.replace(`${prefix}-`, ""),
       pid: s.child.pid,
     }));
-    const rpid = stack ? await redisPid(opts.redisUrl) : undefined;
+    const rpid = stack && redisUrl ? await redisPid(redisUrl) : undefined;
     const cpu = watchCpu([
       ...watched,
       { name: "redis-server", pid: rpid },
-      ...findPids(["mariadbd", "mysqld"]).map((pid) => ({ name: "mysql", pid })),
+      ...findPids(["mariadbd", "mysqld"]).map((pid) => ({ name: "mysql (shared)", pid })),
     ]);
-    const { tally, seconds } = await runScenario(http, opts, eventId, id);
+    const { tally, seconds, launchMs } = await runScenario(baseUrl, opts, eventId, id);
     const cpuRows = cpu.read();
     const machineBusy = cpu.machineBusy();
 
     const latency = latencyRows(tally, seconds);
-    console.log(`\nscenario finished in ${seconds.toFixed(1)} s\n`);
+    console.log(
+      `\nscenario finished in ${seconds.toFixed(1)} s (the driver took ${launchMs.toFixed(0)} ms to start ` +
+        "every user; each entry's latency includes opening its connection)\n",
+    );
     console.log(formatTable(latency));
     const errorRate = tally.requests ? tally.errorCount / tally.requests : 0;
     console.log(
@@ -207,14 +249,26 @@ async function main(): Promise<number> {
       `\nCPU during the scenario: the machine was ${fixed(machineBusy, 0)} % busy, ${fixed(ours, 0)} % by the ` +
         `processes below (the rest: other users of this machine). Per process, % of one core of ${m.cpus}:`,
     );
+    const serverSide = [...watched.map((w) => w.name), "redis-server"];
+    const perRequest = cpuPerRequest(cpuRows, tally.requests, serverSide);
     console.log(
-      formatTable(
-        cpuRows.map((r) => ({
+      formatTable([
+        ...cpuRows.map((r) => ({
           process: r.name,
           "cpu s": fixed(r.seconds, 1),
           "% core": fixed(r.percentOfCore, 0),
+          "µs / request": fixed(perRequest.byProcess[r.name] ?? Number.NaN, 0),
         })),
-      ),
+        {
+          process: "rushgate: servers + redis",
+          "cpu s": fixed(
+            cpuRows.filter((r) => serverSide.includes(r.name)).reduce((a, r) => a + r.seconds, 0),
+            1,
+          ),
+          "% core": "",
+          "µs / request": fixed(perRequest.server, 0),
+        },
+      ]),
     );
 
     console.log(`\nwaiting up to ${opts.drainSeconds}s for the issuer to persist every coupon`);
@@ -257,6 +311,9 @@ async function main(): Promise<number> {
       timeInQueue: queue,
       users: { queued: tally.queued, admitted: tally.admitted, ...tally.outcomes },
       cpu: cpuRows,
+      cpuPerRequest: perRequest,
+      launchMs,
+      openFiles: files,
       machineBusyPercent: machineBusy,
       stats,
       invariants: checks,
@@ -268,10 +325,9 @@ async function main(): Promise<number> {
     return failed.length > 0 ? 1 : 0;
   } finally {
     await http.close();
-    if (stack) {
-      await stack.stop();
-      await deletePrefix(opts.redisUrl, prefix);
-    }
+    if (stack) await stack.stop();
+    if (scratch) await scratch.stop();
+    else if (stack && redisUrl) await deletePrefix(redisUrl, prefix);
   }
 }
 
