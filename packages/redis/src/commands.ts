@@ -23,7 +23,7 @@ const scripts = {
   rgEnterV1: { lua: enter, numberOfKeys: 8 },
   rgStatusV1: { lua: status, numberOfKeys: 7 },
   rgLeaveV1: { lua: leave, numberOfKeys: 3 },
-  rgScheduleV1: { lua: schedule, numberOfKeys: 6 },
+  rgScheduleV2: { lua: schedule, numberOfKeys: 6 },
   rgIssueV1: { lua: issue, numberOfKeys: 4 },
   rgWarmV1: { lua: warm, numberOfKeys: 2 },
   rgLeaseV1: { lua: lease, numberOfKeys: 2 },
@@ -46,7 +46,9 @@ declare module "ioredis" {
     rgEnterV1(...args: [...keys: string[], userId: string, now: Arg]): Result<Reply, Context>;
     rgStatusV1(...args: [...keys: string[], userId: string, now: Arg]): Result<Reply, Context>;
     rgLeaveV1(waiting: string, running: string, seen: string, userId: string): Result<number, Context>;
-    rgScheduleV1(...args: [...keys: string[], now: Arg, fence: Arg]): Result<number[], Context>;
+    rgScheduleV2(
+      ...args: [...keys: string[], now: Arg, fence: Arg, done: Arg, limit: Arg]
+    ): Result<number[], Context>;
     rgIssueV1(
       ...args: [...keys: string[], userId: string, now: Arg, couponId: string]
     ): Result<Reply, Context>;

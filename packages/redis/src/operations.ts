@@ -165,16 +165,42 @@ function parseGateSync(reply: number[]): GateSnapshot {
   };
 }
 
-/** One scheduler tick for one event (schedule-6.lua). */
+/** Most moves (and expiries, evictions) in one schedule-6.lua step: a few milliseconds of Redis. */
+export const SCHEDULE_STEP = 5_000;
+/** A tick never runs more steps than this (1,000,000 expiries at most), whatever the settings. */
+const MAX_STEPS = 200;
+
+/**
+ * One scheduler tick for one event: schedule-6.lua steps, each bounded, until the tick's work is
+ * done (admitPerTick, room, stock or the queue reached), so any accepted setting works.
+ */
 export async function schedule(
   redis: RedisClient,
   k: EventKeys,
   now: number,
   fence: number,
 ): Promise<TickResult> {
-  return parseSchedule(
-    await redis.rgScheduleV1(k.meta, k.remaining, k.waiting, k.running, k.seen, k.sched, now, fence),
-  );
+  const total: TickResult = { fenced: false, moved: 0, expired: 0, evicted: 0 };
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const reply = await redis.rgScheduleV2(
+      k.meta,
+      k.remaining,
+      k.waiting,
+      k.running,
+      k.seen,
+      k.sched,
+      now,
+      fence,
+      total.moved,
+      SCHEDULE_STEP,
+    );
+    if (reply[0] === -1) return { ...total, fenced: true };
+    total.moved += reply[0] ?? 0;
+    total.expired += reply[1] ?? 0;
+    total.evicted += reply[2] ?? 0;
+    if (reply[3] !== 1) break;
+  }
+  return total;
 }
 
 export interface TickResult {
@@ -182,11 +208,6 @@ export interface TickResult {
   moved: number;
   expired: number;
   evicted: number;
-}
-
-function parseSchedule(reply: number[]): TickResult {
-  if (reply[0] === -1) return { fenced: true, moved: 0, expired: 0, evicted: 0 };
-  return { fenced: false, moved: reply[0] ?? 0, expired: reply[1] ?? 0, evicted: reply[2] ?? 0 };
 }
 
 export interface EventMeta {

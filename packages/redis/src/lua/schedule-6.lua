@@ -1,69 +1,99 @@
 --[[
-  One scheduler tick for one event (SPEC §4): drop expired admissions, evict idle waiters, then
-  move the head of the queue into running while there is room, at most admitPerTick, and never
-  more than the stock that admitted users could still take.
+  One bounded step of a scheduler tick for one event (SPEC §4): drop expired admissions, evict
+  idle waiters, then move the head of the queue into running while there is room, at most
+  admitPerTick per tick, and never more than the stock that admitted users could still take.
+
+  A step does at most ARGV[4] moves (and as many expiries and evictions), in chunks of 1,000 per
+  command, so that no setting the admin API accepts makes it unpack more than Lua can hold or
+  block Redis for long; the caller repeats the step while it answers more = 1, passing what was
+  admitted so far in this tick. A user is added to running before they leave waiting, so a
+  failure part-way can never lose anyone's place.
 
   KEYS[1] meta  KEYS[2] remaining  KEYS[3] waiting  KEYS[4] running  KEYS[5] seen
-  KEYS[6] sched (hash: fence, rate = admissions per second (EWMA), lastTick)
+  KEYS[6] sched (hash: fence, rate = admissions per second (EWMA), lastTick, tickMoved)
   ARGV[1] now (ms)  ARGV[2] fencing token of the caller's scheduler lease
+  ARGV[3] admitted by earlier steps of this tick  ARGV[4] most moves in this step
 
-  Returns {moved, expired, evicted}, or {-1} when a newer lease holder has already ticked this
-  event (the caller lost its lease and must stop).
+  Returns {moved, expired, evicted, more}, or {-1} when a newer lease holder has already ticked
+  this event (the caller lost its lease and must stop).
 ]]
 local now, fence = tonumber(ARGV[1]), tonumber(ARGV[2])
+local done, limit = tonumber(ARGV[3]), tonumber(ARGV[4])
+local CHUNK = 1000
 local lastFence = tonumber(redis.call("HGET", KEYS[6], "fence") or "0")
 if fence < lastFence then return {-1} end
 if fence > lastFence then redis.call("HSET", KEYS[6], "fence", ARGV[2]) end
 
 local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt", "runningCapacity", "admitPerTick",
   "admissionTtlSeconds", "idleTimeoutSeconds")
-if not m[1] then return {0, 0, 0} end
+if not m[1] then return {0, 0, 0, 0} end
 
-local expired = redis.call("ZREMRANGEBYSCORE", KEYS[4], "-inf", now)
-
-local evicted = 0
-local idle = redis.call("ZRANGEBYSCORE", KEYS[5], "-inf", now - tonumber(m[6]) * 1000, "LIMIT", 0, 5000)
-for i = 1, #idle, 500 do
-  local chunk = {unpack(idle, i, math.min(i + 499, #idle))}
-  evicted = evicted + redis.call("ZREM", KEYS[3], unpack(chunk))
-  redis.call("ZREM", KEYS[5], unpack(chunk))
+-- Removes the members list[from..to] from key, CHUNK at a time.
+local function zremAll(key, list, from, to)
+  local n = 0
+  for i = from, to, CHUNK do
+    n = n + redis.call("ZREM", key, unpack(list, i, math.min(i + CHUNK - 1, to)))
+  end
+  return n
 end
+
+local more = 0
+local gone = redis.call("ZRANGEBYSCORE", KEYS[4], "-inf", now, "LIMIT", 0, limit)
+local expired = zremAll(KEYS[4], gone, 1, #gone)
+if #gone == limit then more = 1 end
+
+local idle = redis.call("ZRANGEBYSCORE", KEYS[5], "-inf", now - tonumber(m[6]) * 1000, "LIMIT", 0, limit)
+local evicted = zremAll(KEYS[3], idle, 1, #idle)
+zremAll(KEYS[5], idle, 1, #idle)
+if #idle == limit then more = 1 end
 
 local remaining = tonumber(redis.call("GET", KEYS[2]) or "0")
 if remaining <= 0 or now >= tonumber(m[2]) then
   -- Nobody waits for nothing: status answers sold_out / event_not_open from here on.
-  redis.call("DEL", KEYS[3], KEYS[5])
-  return {0, expired, evicted}
+  redis.call("UNLINK", KEYS[3], KEYS[5])
+  return {0, expired, evicted, 0}
 end
-if now < tonumber(m[1]) then return {0, expired, evicted} end
+if now < tonumber(m[1]) then return {0, expired, evicted, more} end
 
-local running = redis.call("ZCARD", KEYS[4])
+local running = redis.call("ZCOUNT", KEYS[4], "(" .. ARGV[1], "+inf")
 local waiting = redis.call("ZCARD", KEYS[3])
-local n = math.min(tonumber(m[3]) - running, tonumber(m[4]), waiting, remaining - running)
+local n = math.min(tonumber(m[3]) - running, tonumber(m[4]) - done, waiting, remaining - running)
+if n > limit then
+  n = limit
+  more = 1
+end
 local moved = 0
 if n > 0 then
-  local head = redis.call("ZPOPMIN", KEYS[3], n)
+  local head = redis.call("ZRANGE", KEYS[3], 0, n - 1)
   local expiry = now + tonumber(m[5]) * 1000
-  local admit, users = {}, {}
-  for i = 1, #head, 2 do
-    admit[#admit + 1] = expiry
-    admit[#admit + 1] = head[i]
-    users[#users + 1] = head[i]
+  for i = 1, #head, CHUNK do
+    local admit = {}
+    for j = i, math.min(i + CHUNK - 1, #head) do
+      admit[#admit + 1] = expiry
+      admit[#admit + 1] = head[j]
+    end
+    redis.call("ZADD", KEYS[4], unpack(admit))
   end
-  redis.call("ZADD", KEYS[4], unpack(admit))
-  redis.call("ZREM", KEYS[5], unpack(users))
-  moved = #users
+  zremAll(KEYS[3], head, 1, #head)
+  zremAll(KEYS[5], head, 1, #head)
+  moved = #head
 end
 
--- Admission rate, measured only while people wait, for the ETA shown to them.
-if waiting > 0 then
-  local last = tonumber(redis.call("HGET", KEYS[6], "lastTick") or "0")
-  if last > 0 and now > last then
-    local sample = moved * 1000 / (now - last)
-    local rate = tonumber(redis.call("HGET", KEYS[6], "rate") or "0")
-    if rate > 0 then rate = 0.8 * rate + 0.2 * sample else rate = sample end
-    redis.call("HSET", KEYS[6], "rate", string.format("%.4f", rate))
+-- Admission rate for the ETA shown to waiters, measured only while people wait: the first step
+-- of a tick turns the previous tick's admissions into a sample.
+if done == 0 then
+  if waiting > 0 then
+    local s = redis.call("HMGET", KEYS[6], "lastTick", "tickMoved", "rate")
+    local last = tonumber(s[1] or "0")
+    if last > 0 and now > last then
+      local sample = tonumber(s[2] or "0") * 1000 / (now - last)
+      local rate = tonumber(s[3] or "0")
+      if rate > 0 then rate = 0.8 * rate + 0.2 * sample else rate = sample end
+      redis.call("HSET", KEYS[6], "rate", string.format("%.4f", rate))
+    end
   end
+  redis.call("HSET", KEYS[6], "lastTick", ARGV[1], "tickMoved", moved)
+else
+  redis.call("HINCRBY", KEYS[6], "tickMoved", moved)
 end
-redis.call("HSET", KEYS[6], "lastTick", ARGV[1])
-return {moved, expired, evicted}
+return {moved, expired, evicted, more}

@@ -17,6 +17,18 @@ async function fill(k: EventKeys, n: number, now = Date.now(), from = 0) {
   for (let i = from; i < from + n; i++) await enter(fx.redis, k, `w${i}`, now);
 }
 
+/** A crowd of `n` waiters as enter-8.lua leaves them (arrival order = index), set up in bulk. */
+async function crowd(k: EventKeys, n: number, now = Date.now()) {
+  const pipeline = fx.redis.pipeline();
+  for (let from = 0; from < n; from += 10_000) {
+    const ids = Array.from({ length: Math.min(10_000, n - from) }, (_, i) => from + i);
+    pipeline.zadd(k.waiting, ...ids.flatMap((i) => [i + 1, `w${i}`]));
+    pipeline.zadd(k.seen, ...ids.flatMap((i) => [now, `w${i}`]));
+  }
+  pipeline.set(k.seq, n);
+  await pipeline.exec();
+}
+
 describe("schedule-6.lua", () => {
   it.each([
     { name: "room", capacity: 30, perTick: 200, waiting: 100, running: 10, expected: 20 },
@@ -122,5 +134,66 @@ describe("schedule-6.lua", () => {
     expect(reply).toMatchObject({ kind: "waiting", position: 80 });
     // 10 admitted per 500 ms tick: 20 per second.
     expect(reply.kind === "waiting" && reply.rate).toBeCloseTo(20, 5);
+  });
+
+  it("admits 100,000 waiters in one tick when admitPerTick allows it, in arrival order", async () => {
+    const n = 100_000;
+    const { id } = await createRedisEvent(fx.redis, fx.keys, {
+      runningCapacity: 1_000_000,
+      admitPerTick: 100_000,
+      stock: 1_000_000,
+    });
+    const k = fx.keys.event(id);
+    await crowd(k, n);
+    const result = await tick(k);
+    expect(result).toMatchObject({ fenced: false, moved: n });
+    expect(await fx.redis.zcard(k.waiting)).toBe(0);
+    expect(await fx.redis.zcard(k.seen)).toBe(0);
+    expect(await fx.redis.zcard(k.running)).toBe(n);
+    // Admission expiries never decrease along the arrival order: nobody was let in before
+    // someone who arrived earlier.
+    const flat = await fx.redis.zrange(k.running, 0, -1, "WITHSCORES");
+    const expiry = new Map<string, number>();
+    for (let i = 0; i < flat.length; i += 2) expiry.set(flat[i] as string, Number(flat[i + 1]));
+    for (let i = 1; i < n; i++) {
+      expect(expiry.get(`w${i}`)).toBeGreaterThanOrEqual(expiry.get(`w${i - 1}`) as number);
+    }
+  });
+
+  it("works at the largest runningCapacity: expires and admits past any script limit", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, {
+      runningCapacity: 1_000_000,
+      admitPerTick: 100_000,
+      stock: 10_000_000,
+    });
+    const k = fx.keys.event(id);
+    const now = Date.now();
+    const pipeline = fx.redis.pipeline();
+    for (let from = 0; from < 150_000; from += 10_000) {
+      const ids = Array.from({ length: 10_000 }, (_, i) => from + i);
+      pipeline.zadd(k.running, ...ids.flatMap((i) => [now - 1000, `old${i}`]));
+    }
+    await pipeline.exec();
+    await crowd(k, 250_000, now);
+    const first = await tick(k, now);
+    expect(first).toMatchObject({ moved: 100_000, expired: 150_000 });
+    expect((await tick(k, now)).moved).toBe(100_000);
+    expect((await tick(k, now)).moved).toBe(50_000);
+    expect(await fx.redis.zcard(k.running)).toBe(250_000);
+    expect(await fx.redis.zcard(k.waiting)).toBe(0);
+  });
+
+  it("keeps everyone's place when room, not admitPerTick, stops a large tick", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, {
+      runningCapacity: 12_345,
+      admitPerTick: 100_000,
+      stock: 1_000_000,
+    });
+    const k = fx.keys.event(id);
+    await crowd(k, 20_000);
+    expect((await tick(k)).moved).toBe(12_345);
+    const rest = await fx.redis.zrange(k.waiting, 0, -1);
+    expect(rest).toEqual(Array.from({ length: 20_000 - 12_345 }, (_, i) => `w${12_345 + i}`));
+    expect(await fx.redis.zscore(k.running, "w12344")).not.toBeNull();
   });
 });
