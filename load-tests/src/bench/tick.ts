@@ -58,7 +58,7 @@ export async function measureTick(options: {
     await addWaiters(options.waiting);
     const tick = async () => {
       const t0 = performance.now();
-      const { moved } = await schedule(redis, k, Date.now(), 1);
+      const { moved } = await schedule(redis, k, 1);
       return { ms: performance.now() - t0, moved };
     };
     await tick(); // loads the script

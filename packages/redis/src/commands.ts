@@ -18,13 +18,13 @@ type Reply = (string | number)[];
  * changes a script never runs the old body cached by another instance (EVALSHA of the new text).
  */
 const scripts = {
-  rgGateSyncV1: { lua: gateSync, numberOfKeys: 5 },
-  rgAdmitV1: { lua: admit, numberOfKeys: 5 },
-  rgEnterV1: { lua: enter, numberOfKeys: 8 },
-  rgStatusV1: { lua: status, numberOfKeys: 7 },
+  rgGateSyncV2: { lua: gateSync, numberOfKeys: 5 },
+  rgAdmitV2: { lua: admit, numberOfKeys: 5 },
+  rgEnterV2: { lua: enter, numberOfKeys: 8 },
+  rgStatusV2: { lua: status, numberOfKeys: 7 },
   rgLeaveV1: { lua: leave, numberOfKeys: 3 },
   rgScheduleV2: { lua: schedule, numberOfKeys: 6 },
-  rgIssueV1: { lua: issue, numberOfKeys: 4 },
+  rgIssueV2: { lua: issue, numberOfKeys: 4 },
   rgWarmV1: { lua: warm, numberOfKeys: 2 },
   rgLeaseV1: { lua: lease, numberOfKeys: 2 },
   rgReleaseV1: { lua: release, numberOfKeys: 1 },
@@ -39,19 +39,13 @@ export function defineCommands<R extends Redis | Cluster>(redis: R): R {
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    rgGateSyncV1(
-      ...args: [...keys: string[], nowSec: Arg, delta: Arg, nowMs: Arg]
-    ): Result<number[], Context>;
-    rgAdmitV1(...args: [...keys: string[], userId: string, now: Arg]): Result<Reply, Context>;
-    rgEnterV1(...args: [...keys: string[], userId: string, now: Arg]): Result<Reply, Context>;
-    rgStatusV1(...args: [...keys: string[], userId: string, now: Arg]): Result<Reply, Context>;
+    rgGateSyncV2(...args: [...keys: string[], delta: Arg]): Result<number[], Context>;
+    rgAdmitV2(...args: [...keys: string[], userId: string]): Result<Reply, Context>;
+    rgEnterV2(...args: [...keys: string[], userId: string]): Result<Reply, Context>;
+    rgStatusV2(...args: [...keys: string[], userId: string]): Result<Reply, Context>;
     rgLeaveV1(waiting: string, running: string, seen: string, userId: string): Result<number, Context>;
-    rgScheduleV2(
-      ...args: [...keys: string[], now: Arg, fence: Arg, done: Arg, limit: Arg]
-    ): Result<number[], Context>;
-    rgIssueV1(
-      ...args: [...keys: string[], userId: string, now: Arg, couponId: string]
-    ): Result<Reply, Context>;
+    rgScheduleV2(...args: [...keys: string[], fence: Arg, done: Arg, limit: Arg]): Result<number[], Context>;
+    rgIssueV2(...args: [...keys: string[], userId: string, couponId: string]): Result<Reply, Context>;
     rgWarmV1(meta: string, remaining: string, stock: Arg, ...fields: Arg[]): Result<number, Context>;
     rgLeaseV1(
       lease: string,

@@ -3,6 +3,15 @@ import type { EventKeys } from "./keys";
 
 /** Typed calls of the Lua scripts: key order and reply parsing live here and nowhere else. */
 
+/**
+ * Redis's clock (ms). Every script reads it itself (TIME); code outside the scripts that compares
+ * times across processes uses this, never its own clock.
+ */
+export async function redisNow(redis: RedisClient): Promise<number> {
+  const [sec, usec] = await redis.time();
+  return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+}
+
 export type QueueReply =
   | { kind: "waiting"; position: number; waiting: number; rate: number }
   | { kind: "admitted" | "issued"; expiresAt: number }
@@ -27,23 +36,13 @@ function parseQueueReply(reply: (string | number)[]): QueueReply {
   }
 }
 
-export async function admit(
-  redis: RedisClient,
-  k: EventKeys,
-  userId: string,
-  now: number,
-): Promise<QueueReply> {
-  const reply = await redis.rgAdmitV1(k.meta, k.remaining, k.issued, k.waiting, k.running, userId, now);
+export async function admit(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
+  const reply = await redis.rgAdmitV2(k.meta, k.remaining, k.issued, k.waiting, k.running, userId);
   return parseQueueReply(reply);
 }
 
-export async function enter(
-  redis: RedisClient,
-  k: EventKeys,
-  userId: string,
-  now: number,
-): Promise<QueueReply> {
-  const reply = await redis.rgEnterV1(
+export async function enter(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
+  const reply = await redis.rgEnterV2(
     k.meta,
     k.remaining,
     k.issued,
@@ -53,18 +52,12 @@ export async function enter(
     k.seq,
     k.sched,
     userId,
-    now,
   );
   return parseQueueReply(reply);
 }
 
-export async function status(
-  redis: RedisClient,
-  k: EventKeys,
-  userId: string,
-  now: number,
-): Promise<QueueReply> {
-  const reply = await redis.rgStatusV1(
+export async function status(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
+  const reply = await redis.rgStatusV2(
     k.meta,
     k.remaining,
     k.issued,
@@ -73,7 +66,6 @@ export async function status(
     k.seen,
     k.sched,
     userId,
-    now,
   );
   return parseQueueReply(reply);
 }
@@ -83,25 +75,17 @@ export async function leave(redis: RedisClient, k: EventKeys, userId: string): P
 }
 
 export type IssueReply =
-  | { kind: "issued"; remaining: number }
+  | { kind: "issued"; remaining: number; issuedAt: number }
   | { kind: "already_issued" | "sold_out" | "not_admitted" | "not_open" | "not_found" };
 
 export async function issue(
   redis: RedisClient,
   k: EventKeys,
-  args: { userId: string; now: number; couponId: string },
+  args: { userId: string; couponId: string },
 ): Promise<IssueReply> {
-  const reply = await redis.rgIssueV1(
-    k.meta,
-    k.remaining,
-    k.issued,
-    k.running,
-    args.userId,
-    args.now,
-    args.couponId,
-  );
+  const reply = await redis.rgIssueV2(k.meta, k.remaining, k.issued, k.running, args.userId, args.couponId);
   const kind = String(reply[0]);
-  if (kind === "issued") return { kind, remaining: Number(reply[1]) };
+  if (kind === "issued") return { kind, remaining: Number(reply[1]), issuedAt: Number(reply[2]) };
   if (["already_issued", "sold_out", "not_admitted", "not_open", "not_found"].includes(kind)) {
     return { kind } as IssueReply;
   }
@@ -115,6 +99,8 @@ export function parseIssued(value: string): { couponId: string; issuedAt: number
 }
 
 export interface GateSnapshot {
+  /** Redis's clock when the snapshot was taken (ms): the one clock every decision uses. */
+  now: number;
   found: boolean;
   liveRpm: number;
   waiting: number;
@@ -131,28 +117,14 @@ export interface GateSnapshot {
  * One event's flush: adds this instance's count and reads the snapshot back. Calls for several
  * events issued together travel in one write on an auto-pipelining client (one per cluster node).
  */
-export async function gateSync(
-  redis: RedisClient,
-  k: EventKeys,
-  delta: number,
-  now: number,
-): Promise<GateSnapshot> {
-  const reply = await redis.rgGateSyncV1(
-    k.rpm,
-    k.waiting,
-    k.running,
-    k.meta,
-    k.remaining,
-    Math.floor(now / 1000),
-    delta,
-    now,
-  );
-  return parseGateSync(reply);
+export async function gateSync(redis: RedisClient, k: EventKeys, delta: number): Promise<GateSnapshot> {
+  return parseGateSync(await redis.rgGateSyncV2(k.rpm, k.waiting, k.running, k.meta, k.remaining, delta));
 }
 
 function parseGateSync(reply: number[]): GateSnapshot {
-  const [found, liveRpm, waiting, running, threshold, capacity, startsAt, endsAt, remaining] = reply;
+  const [now, found, liveRpm, waiting, running, threshold, capacity, startsAt, endsAt, remaining] = reply;
   return {
+    now: now ?? 0,
     found: found === 1,
     liveRpm: liveRpm ?? 0,
     waiting: waiting ?? 0,
@@ -174,12 +146,7 @@ const MAX_STEPS = 200;
  * One scheduler tick for one event: schedule-6.lua steps, each bounded, until the tick's work is
  * done (admitPerTick, room, stock or the queue reached), so any accepted setting works.
  */
-export async function schedule(
-  redis: RedisClient,
-  k: EventKeys,
-  now: number,
-  fence: number,
-): Promise<TickResult> {
+export async function schedule(redis: RedisClient, k: EventKeys, fence: number): Promise<TickResult> {
   const total: TickResult = { fenced: false, moved: 0, expired: 0, evicted: 0 };
   for (let step = 0; step < MAX_STEPS; step++) {
     const reply = await redis.rgScheduleV2(
@@ -189,7 +156,6 @@ export async function schedule(
       k.running,
       k.seen,
       k.sched,
-      now,
       fence,
       total.moved,
       SCHEDULE_STEP,

@@ -33,7 +33,7 @@ export function createStatusFastPath(deps: WaitingRoomDeps): FastPath {
     if (!match || typeof userId !== "string" || !USER_ID.test(userId)) return false;
     const eventId = Number(match[1]);
     const started = performance.now();
-    status(deps.redis, deps.keys.event(eventId), userId, Date.now())
+    status(deps.redis, deps.keys.event(eventId), userId)
       .then((reply) => {
         send(res, 200, queueAnswer(reply, { secret: deps.env.ADMISSION_SECRET, eventId, userId }), started);
       })

@@ -4,12 +4,14 @@
   KEYS[1] meta  KEYS[2] remaining  KEYS[3] issued  KEYS[4] waiting  KEYS[5] running
   KEYS[6] seen (sorted set: userId -> last poll, ms)  KEYS[7] seq (arrival counter)
   KEYS[8] sched (hash: rate, lastTick, fence)
-  ARGV[1] userId  ARGV[2] now (ms)
+  ARGV[1] userId   (the time is Redis's own: TIME)
 
   Returns {"waiting", position (1-based), waitingCount, admissionRate} | {"admitted", expiresAt} |
   {"issued", expiresAt} | {"sold_out"} | {"not_open"} (ended) | {"not_found"}.
 ]]
-local user, now = ARGV[1], tonumber(ARGV[2])
+local user = ARGV[1]
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local m = redis.call("HMGET", KEYS[1], "endsAt", "admissionTtlSeconds")
 if not m[1] then return {"not_found"} end
 if now >= tonumber(m[1]) then return {"not_open"} end

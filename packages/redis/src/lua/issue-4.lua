@@ -4,12 +4,14 @@
 
   KEYS[1] meta  KEYS[2] remaining  KEYS[3] issued (hash: userId -> "couponId|issuedAtMs")
   KEYS[4] running
-  ARGV[1] userId  ARGV[2] now (ms)  ARGV[3] couponId
+  ARGV[1] userId  ARGV[2] couponId   (the time is Redis's own: TIME)
 
-  Returns {"issued", remaining} | {"already_issued"} | {"sold_out"} | {"not_admitted"} |
+  Returns {"issued", remaining, issuedAt (ms)} | {"already_issued"} | {"sold_out"} | {"not_admitted"} |
   {"not_open"} | {"not_found"} (metadata not in Redis: warm it from MySQL and call again).
 ]]
-local user, now = ARGV[1], tonumber(ARGV[2])
+local user = ARGV[1]
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt")
 if not m[1] then return {"not_found"} end
 if now < tonumber(m[1]) or now >= tonumber(m[2]) then return {"not_open"} end
@@ -22,6 +24,6 @@ local slot = redis.call("ZSCORE", KEYS[4], user)
 if not slot or tonumber(slot) <= now then return {"not_admitted"} end
 
 local left = redis.call("DECR", KEYS[2])
-redis.call("HSET", KEYS[3], user, ARGV[3] .. "|" .. ARGV[2])
+redis.call("HSET", KEYS[3], user, ARGV[2] .. "|" .. now)
 redis.call("ZREM", KEYS[4], user)
-return {"issued", left}
+return {"issued", left, now}

@@ -3,7 +3,7 @@
   idle waiters, then move the head of the queue into running while there is room, at most
   admitPerTick per tick, and never more than the stock that admitted users could still take.
 
-  A step does at most ARGV[4] moves (and as many expiries and evictions), in chunks of 1,000 per
+  A step does at most ARGV[3] moves (and as many expiries and evictions), in chunks of 1,000 per
   command, so that no setting the admin API accepts makes it unpack more than Lua can hold or
   block Redis for long; the caller repeats the step while it answers more = 1, passing what was
   admitted so far in this tick. A user is added to running before they leave waiting, so a
@@ -11,18 +11,20 @@
 
   KEYS[1] meta  KEYS[2] remaining  KEYS[3] waiting  KEYS[4] running  KEYS[5] seen
   KEYS[6] sched (hash: fence, rate = admissions per second (EWMA), lastTick, tickMoved)
-  ARGV[1] now (ms)  ARGV[2] fencing token of the caller's scheduler lease
-  ARGV[3] admitted by earlier steps of this tick  ARGV[4] most moves in this step
+  ARGV[1] fencing token of the caller's scheduler lease
+  ARGV[2] admitted by earlier steps of this tick  ARGV[3] most moves in this step
+  (the time is Redis's own: TIME)
 
   Returns {moved, expired, evicted, more}, or {-1} when a newer lease holder has already ticked
   this event (the caller lost its lease and must stop).
 ]]
-local now, fence = tonumber(ARGV[1]), tonumber(ARGV[2])
-local done, limit = tonumber(ARGV[3]), tonumber(ARGV[4])
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local fence, done, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local CHUNK = 1000
 local lastFence = tonumber(redis.call("HGET", KEYS[6], "fence") or "0")
 if fence < lastFence then return {-1} end
-if fence > lastFence then redis.call("HSET", KEYS[6], "fence", ARGV[2]) end
+if fence > lastFence then redis.call("HSET", KEYS[6], "fence", fence) end
 
 local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt", "runningCapacity", "admitPerTick",
   "admissionTtlSeconds", "idleTimeoutSeconds")
@@ -55,7 +57,7 @@ if remaining <= 0 or now >= tonumber(m[2]) then
 end
 if now < tonumber(m[1]) then return {0, expired, evicted, more} end
 
-local running = redis.call("ZCOUNT", KEYS[4], "(" .. ARGV[1], "+inf")
+local running = redis.call("ZCOUNT", KEYS[4], "(" .. now, "+inf")
 local waiting = redis.call("ZCARD", KEYS[3])
 local n = math.min(tonumber(m[3]) - running, tonumber(m[4]) - done, waiting, remaining - running)
 if n > limit then
@@ -92,7 +94,7 @@ if done == 0 then
       redis.call("HSET", KEYS[6], "rate", string.format("%.4f", rate))
     end
   end
-  redis.call("HSET", KEYS[6], "lastTick", ARGV[1], "tickMoved", moved)
+  redis.call("HSET", KEYS[6], "lastTick", now, "tickMoved", moved)
 else
   redis.call("HINCRBY", KEYS[6], "tickMoved", moved)
 end

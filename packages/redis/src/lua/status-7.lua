@@ -3,12 +3,14 @@
 
   KEYS[1] meta  KEYS[2] remaining  KEYS[3] issued  KEYS[4] waiting  KEYS[5] running
   KEYS[6] seen  KEYS[7] sched
-  ARGV[1] userId  ARGV[2] now (ms)
+  ARGV[1] userId   (the time is Redis's own: TIME)
 
   Returns {"waiting", position, waitingCount, admissionRate} | {"admitted", expiresAt} |
   {"issued", expiresAt} | {"sold_out"} | {"not_open"} (ended) | {"not_in_queue"} | {"not_found"}.
 ]]
-local user, now = ARGV[1], tonumber(ARGV[2])
+local user = ARGV[1]
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local m = redis.call("HMGET", KEYS[1], "endsAt", "admissionTtlSeconds")
 if not m[1] then return {"not_found"} end
 if redis.call("HEXISTS", KEYS[3], user) == 1 then return {"issued", now + tonumber(m[2]) * 1000} end

@@ -32,16 +32,15 @@ export function registerIssue(app: Hono<AppEnv>, deps: CouponDeps) {
 
     const k = deps.keys.event(eventId);
     const couponId = newCouponId();
-    const now = Date.now();
-    let reply = await issue(deps.redis, k, { userId, now, couponId });
+    let reply = await issue(deps.redis, k, { userId, couponId });
     if (reply.kind === "not_found" && (await warmEvent(deps, eventId))) {
-      reply = await issue(deps.redis, k, { userId, now, couponId });
+      reply = await issue(deps.redis, k, { userId, couponId });
     }
     if (reply.kind !== "issued") {
       deps.metrics.issues.inc({ outcome: reply.kind });
       throw refusals[reply.kind]();
     }
-    await enqueueIssuance(deps.queue, { eventId, userId, couponId, issuedAt: now }, c.get("log"));
+    await enqueueIssuance(deps.queue, { eventId, userId, couponId, issuedAt: reply.issuedAt }, c.get("log"));
     deps.metrics.issues.inc({ outcome: "issued" });
     return c.json({ status: "issued" as const, couponId, remaining: reply.remaining }, 201);
   });

@@ -10,7 +10,7 @@ export function registerEntry(app: Hono<AppEnv>, deps: WaitingRoomDeps) {
   app.post("/api/events/:eventId/entry", validate("param", eventParamSchema), requireUser(), async (c) => {
     const { eventId } = c.req.valid("param");
     const userId = c.get("userId");
-    const reply = await enter(deps.redis, deps.keys.event(eventId), userId, Date.now());
+    const reply = await enter(deps.redis, deps.keys.event(eventId), userId);
     if (reply.kind === "sold_out") throw new ApiError("sold_out", "the coupons are all gone");
     const body = queueAnswer(reply, { secret: deps.env.ADMISSION_SECRET, eventId, userId });
     return c.json(body, body.status === "waiting" ? 202 : 200);

@@ -10,7 +10,7 @@ export function registerStatus(app: Hono<AppEnv>, deps: WaitingRoomDeps) {
   app.get("/api/queue/:eventId/status", validate("param", eventParamSchema), requireUser(), async (c) => {
     const { eventId } = c.req.valid("param");
     const userId = c.get("userId");
-    const reply = await status(deps.redis, deps.keys.event(eventId), userId, Date.now());
+    const reply = await status(deps.redis, deps.keys.event(eventId), userId);
     return c.json(queueAnswer(reply, { secret: deps.env.ADMISSION_SECRET, eventId, userId }), 200);
   });
 }
