@@ -2,6 +2,8 @@ import type { Callback, Cluster, Redis, Result } from "ioredis";
 import admit from "./lua/admit-5.lua";
 import enter from "./lua/enter-8.lua";
 import gateSync from "./lua/gate-sync-5.lua";
+import clock from "./lua/includes/clock.lua";
+import eventState from "./lua/includes/event-state.lua";
 import issue from "./lua/issue-4.lua";
 import lease from "./lua/lease-2.lua";
 import leave from "./lua/leave-3.lua";
@@ -12,6 +14,17 @@ import warm from "./lua/warm-2.lua";
 
 type Arg = string | number;
 type Reply = (string | number)[];
+
+/** Shared Lua, pulled into a script where it says `--- @include "<name>"` (as BullMQ does). */
+const includes: Record<string, string> = { clock, "event-state": eventState };
+
+export function withIncludes(lua: string): string {
+  return lua.replace(/^--- @include "([a-z-]+)"$/gm, (_, name: string) => {
+    const body = includes[name];
+    if (body === undefined) throw new Error(`unknown Lua include "${name}"`);
+    return body.trimEnd();
+  });
+}
 
 /**
  * The scripts, registered with `defineCommand` under version-suffixed names so that a deploy that
@@ -31,21 +44,72 @@ const scripts = {
 } as const;
 
 export function defineCommands<R extends Redis | Cluster>(redis: R): R {
-  for (const [name, definition] of Object.entries(scripts)) {
-    if (!(name in redis)) redis.defineCommand(name, definition);
+  for (const [name, { lua, numberOfKeys }] of Object.entries(scripts)) {
+    if (!(name in redis)) redis.defineCommand(name, { lua: withIncludes(lua), numberOfKeys });
   }
   return redis;
 }
 
+/** Each command with its keys named in the order its script's header lists them. */
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    rgGateSyncV2(...args: [...keys: string[], delta: Arg]): Result<number[], Context>;
-    rgAdmitV2(...args: [...keys: string[], userId: string]): Result<Reply, Context>;
-    rgEnterV2(...args: [...keys: string[], userId: string]): Result<Reply, Context>;
-    rgStatusV2(...args: [...keys: string[], userId: string]): Result<Reply, Context>;
+    rgGateSyncV2(
+      rpm: string,
+      waiting: string,
+      running: string,
+      meta: string,
+      remaining: string,
+      delta: Arg,
+    ): Result<number[], Context>;
+    rgAdmitV2(
+      meta: string,
+      remaining: string,
+      issued: string,
+      waiting: string,
+      running: string,
+      userId: string,
+    ): Result<Reply, Context>;
+    rgEnterV2(
+      meta: string,
+      remaining: string,
+      issued: string,
+      waiting: string,
+      running: string,
+      seen: string,
+      seq: string,
+      sched: string,
+      userId: string,
+    ): Result<Reply, Context>;
+    rgStatusV2(
+      meta: string,
+      remaining: string,
+      issued: string,
+      waiting: string,
+      running: string,
+      seen: string,
+      sched: string,
+      userId: string,
+    ): Result<Reply, Context>;
     rgLeaveV1(waiting: string, running: string, seen: string, userId: string): Result<number, Context>;
-    rgScheduleV2(...args: [...keys: string[], fence: Arg, done: Arg, limit: Arg]): Result<number[], Context>;
-    rgIssueV2(...args: [...keys: string[], userId: string, couponId: string]): Result<Reply, Context>;
+    rgScheduleV2(
+      meta: string,
+      remaining: string,
+      waiting: string,
+      running: string,
+      seen: string,
+      sched: string,
+      fence: Arg,
+      done: Arg,
+      limit: Arg,
+    ): Result<number[], Context>;
+    rgIssueV2(
+      meta: string,
+      remaining: string,
+      issued: string,
+      running: string,
+      userId: string,
+      couponId: string,
+    ): Result<Reply, Context>;
     rgWarmV1(meta: string, remaining: string, stock: Arg, ...fields: Arg[]): Result<number, Context>;
     rgLeaseV1(
       lease: string,

@@ -123,8 +123,9 @@ export function createGate(options: GateOptions) {
     const t = tracked.get(eventId);
     if (!t) return "queue";
     const s = t.snapshot;
-    if (s.remaining <= 0) return "sold_out";
+    // The order of packages/redis/src/lua/includes/event-state.lua (no user here: ended first).
     if (now >= s.endsAt) return "not_open";
+    if (s.remaining <= 0) return "sold_out";
     if (now < s.startsAt) return "queue";
     if (liveRpm(eventId) >= thresholdOf(s)) return "queue";
     if (s.waiting > 0 || s.running >= s.runningCapacity) return "queue";

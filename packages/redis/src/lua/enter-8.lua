@@ -4,19 +4,21 @@
   KEYS[1] meta  KEYS[2] remaining  KEYS[3] issued  KEYS[4] waiting  KEYS[5] running
   KEYS[6] seen (sorted set: userId -> last poll, ms)  KEYS[7] seq (arrival counter)
   KEYS[8] sched (hash: rate, lastTick, fence)
-  ARGV[1] userId   (the time is Redis's own: TIME)
+  ARGV[1] userId
 
-  Returns {"waiting", position (1-based), waitingCount, admissionRate} | {"admitted", expiresAt} |
-  {"issued", expiresAt} | {"sold_out"} | {"not_open"} (ended) | {"not_found"}.
+  Returns, in the order of includes/event-state.lua: {"not_found"} | {"issued", expiresAt} |
+  {"not_open"} (ended) | {"sold_out"} | {"admitted", expiresAt} |
+  {"waiting", position (1-based), waitingCount, admissionRate}.
 ]]
-local user = ARGV[1]
-local t = redis.call("TIME")
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local m = redis.call("HMGET", KEYS[1], "endsAt", "admissionTtlSeconds")
-if not m[1] then return {"not_found"} end
-if now >= tonumber(m[1]) then return {"not_open"} end
-if tonumber(redis.call("GET", KEYS[2]) or "0") <= 0 then return {"sold_out"} end
-if redis.call("HEXISTS", KEYS[3], user) == 1 then return {"issued", now + tonumber(m[2]) * 1000} end
+--- @include "clock"
+--- @include "event-state"
+local user, now = ARGV[1], redisNow()
+local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt", "admissionTtlSeconds")
+local state = eventState(m, KEYS[2], KEYS[3], user, now)
+if state == "not_found" then return {"not_found"} end
+if state == "issued" then return {"issued", now + tonumber(m[3]) * 1000} end
+if state == "ended" then return {"not_open"} end
+if state == "sold_out" then return {"sold_out"} end
 
 local current = redis.call("ZSCORE", KEYS[5], user)
 if current and tonumber(current) > now then return {"admitted", tonumber(current)} end

@@ -13,13 +13,16 @@
   KEYS[6] sched (hash: fence, rate = admissions per second (EWMA), lastTick, tickMoved)
   ARGV[1] fencing token of the caller's scheduler lease
   ARGV[2] admitted by earlier steps of this tick  ARGV[3] most moves in this step
-  (the time is Redis's own: TIME)
+
+  The event's state is that of includes/event-state.lua: nothing to do when not found; ended
+  or sold out clears the queue; upcoming admits nobody.
 
   Returns {moved, expired, evicted, more}, or {-1} when a newer lease holder has already ticked
   this event (the caller lost its lease and must stop).
 ]]
-local t = redis.call("TIME")
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+--- @include "clock"
+--- @include "event-state"
+local now = redisNow()
 local fence, done, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local CHUNK = 1000
 local lastFence = tonumber(redis.call("HGET", KEYS[6], "fence") or "0")
@@ -28,7 +31,8 @@ if fence > lastFence then redis.call("HSET", KEYS[6], "fence", fence) end
 
 local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt", "runningCapacity", "admitPerTick",
   "admissionTtlSeconds", "idleTimeoutSeconds")
-if not m[1] then return {0, 0, 0, 0} end
+local state, remaining = eventState(m, KEYS[2], nil, nil, now)
+if state == "not_found" then return {0, 0, 0, 0} end
 
 -- Removes the members list[from..to] from key, CHUNK at a time.
 local function zremAll(key, list, from, to)
@@ -49,13 +53,12 @@ local evicted = zremAll(KEYS[3], idle, 1, #idle)
 zremAll(KEYS[5], idle, 1, #idle)
 if #idle == limit then more = 1 end
 
-local remaining = tonumber(redis.call("GET", KEYS[2]) or "0")
-if remaining <= 0 or now >= tonumber(m[2]) then
+if state == "ended" or state == "sold_out" then
   -- Nobody waits for nothing: status answers sold_out / event_not_open from here on.
   redis.call("UNLINK", KEYS[3], KEYS[5])
   return {0, expired, evicted, 0}
 end
-if now < tonumber(m[1]) then return {0, expired, evicted, more} end
+if state == "upcoming" then return {0, expired, evicted, more} end
 
 local running = redis.call("ZCOUNT", KEYS[4], "(" .. now, "+inf")
 local waiting = redis.call("ZCARD", KEYS[3])
