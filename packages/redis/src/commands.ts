@@ -1,22 +1,23 @@
 import type { Callback, Cluster, Redis, Result } from "ioredis";
-import admit from "./lua/admit-5.lua";
-import enter from "./lua/enter-8.lua";
+import admit from "./lua/admit-6.lua";
+import enter from "./lua/enter-9.lua";
 import gateSync from "./lua/gate-sync-5.lua";
 import clock from "./lua/includes/clock.lua";
 import eventState from "./lua/includes/event-state.lua";
-import issue from "./lua/issue-4.lua";
+import slot from "./lua/includes/slot.lua";
+import issue from "./lua/issue-5.lua";
 import lease from "./lua/lease-2.lua";
-import leave from "./lua/leave-3.lua";
+import leave from "./lua/leave-4.lua";
 import release from "./lua/release-1.lua";
-import schedule from "./lua/schedule-6.lua";
-import status from "./lua/status-7.lua";
+import schedule from "./lua/schedule-7.lua";
+import status from "./lua/status-8.lua";
 import warm from "./lua/warm-2.lua";
 
 type Arg = string | number;
 type Reply = (string | number)[];
 
 /** Shared Lua, pulled into a script where it says `--- @include "<name>"` (as BullMQ does). */
-const includes: Record<string, string> = { clock, "event-state": eventState };
+const includes: Record<string, string> = { clock, "event-state": eventState, slot };
 
 export function withIncludes(lua: string): string {
   return lua.replace(/^--- @include "([a-z-]+)"$/gm, (_, name: string) => {
@@ -32,12 +33,12 @@ export function withIncludes(lua: string): string {
  */
 const scripts = {
   rgGateSyncV2: { lua: gateSync, numberOfKeys: 5 },
-  rgAdmitV2: { lua: admit, numberOfKeys: 5 },
-  rgEnterV2: { lua: enter, numberOfKeys: 8 },
-  rgStatusV2: { lua: status, numberOfKeys: 7 },
-  rgLeaveV1: { lua: leave, numberOfKeys: 3 },
-  rgScheduleV2: { lua: schedule, numberOfKeys: 6 },
-  rgIssueV2: { lua: issue, numberOfKeys: 4 },
+  rgAdmitV3: { lua: admit, numberOfKeys: 6 },
+  rgEnterV3: { lua: enter, numberOfKeys: 9 },
+  rgStatusV3: { lua: status, numberOfKeys: 8 },
+  rgLeaveV2: { lua: leave, numberOfKeys: 4 },
+  rgScheduleV3: { lua: schedule, numberOfKeys: 7 },
+  rgIssueV3: { lua: issue, numberOfKeys: 5 },
   rgWarmV1: { lua: warm, numberOfKeys: 2 },
   rgLeaseV1: { lua: lease, numberOfKeys: 2 },
   rgReleaseV1: { lua: release, numberOfKeys: 1 },
@@ -61,15 +62,16 @@ declare module "ioredis" {
       remaining: string,
       delta: Arg,
     ): Result<number[], Context>;
-    rgAdmitV2(
+    rgAdmitV3(
       meta: string,
       remaining: string,
       issued: string,
       waiting: string,
       running: string,
+      admitted: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgEnterV2(
+    rgEnterV3(
       meta: string,
       remaining: string,
       issued: string,
@@ -78,9 +80,10 @@ declare module "ioredis" {
       seen: string,
       seq: string,
       sched: string,
+      admitted: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgStatusV2(
+    rgStatusV3(
       meta: string,
       remaining: string,
       issued: string,
@@ -88,25 +91,34 @@ declare module "ioredis" {
       running: string,
       seen: string,
       sched: string,
+      admitted: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgLeaveV1(waiting: string, running: string, seen: string, userId: string): Result<number, Context>;
-    rgScheduleV2(
+    rgLeaveV2(
+      waiting: string,
+      running: string,
+      seen: string,
+      admitted: string,
+      userId: string,
+    ): Result<number, Context>;
+    rgScheduleV3(
       meta: string,
       remaining: string,
       waiting: string,
       running: string,
       seen: string,
       sched: string,
+      admitted: string,
       fence: Arg,
       done: Arg,
       limit: Arg,
     ): Result<number[], Context>;
-    rgIssueV2(
+    rgIssueV3(
       meta: string,
       remaining: string,
       issued: string,
       running: string,
+      admitted: string,
       userId: string,
       couponId: string,
     ): Result<Reply, Context>;

@@ -37,12 +37,20 @@ function parseQueueReply(reply: (string | number)[]): QueueReply {
 }
 
 export async function admit(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgAdmitV2(k.meta, k.remaining, k.issued, k.waiting, k.running, userId);
+  const reply = await redis.rgAdmitV3(
+    k.meta,
+    k.remaining,
+    k.issued,
+    k.waiting,
+    k.running,
+    k.admitted,
+    userId,
+  );
   return parseQueueReply(reply);
 }
 
 export async function enter(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgEnterV2(
+  const reply = await redis.rgEnterV3(
     k.meta,
     k.remaining,
     k.issued,
@@ -51,13 +59,14 @@ export async function enter(redis: RedisClient, k: EventKeys, userId: string): P
     k.seen,
     k.seq,
     k.sched,
+    k.admitted,
     userId,
   );
   return parseQueueReply(reply);
 }
 
 export async function status(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgStatusV2(
+  const reply = await redis.rgStatusV3(
     k.meta,
     k.remaining,
     k.issued,
@@ -65,13 +74,14 @@ export async function status(redis: RedisClient, k: EventKeys, userId: string): 
     k.running,
     k.seen,
     k.sched,
+    k.admitted,
     userId,
   );
   return parseQueueReply(reply);
 }
 
 export async function leave(redis: RedisClient, k: EventKeys, userId: string): Promise<number> {
-  return redis.rgLeaveV1(k.waiting, k.running, k.seen, userId);
+  return redis.rgLeaveV2(k.waiting, k.running, k.seen, k.admitted, userId);
 }
 
 export type IssueReply =
@@ -83,7 +93,15 @@ export async function issue(
   k: EventKeys,
   args: { userId: string; couponId: string },
 ): Promise<IssueReply> {
-  const reply = await redis.rgIssueV2(k.meta, k.remaining, k.issued, k.running, args.userId, args.couponId);
+  const reply = await redis.rgIssueV3(
+    k.meta,
+    k.remaining,
+    k.issued,
+    k.running,
+    k.admitted,
+    args.userId,
+    args.couponId,
+  );
   const kind = String(reply[0]);
   if (kind === "issued") return { kind, remaining: Number(reply[1]), issuedAt: Number(reply[2]) };
   if (["already_issued", "sold_out", "not_admitted", "not_open", "not_found"].includes(kind)) {
@@ -137,25 +155,26 @@ function parseGateSync(reply: number[]): GateSnapshot {
   };
 }
 
-/** Most moves (and expiries, evictions) in one schedule-6.lua step: a few milliseconds of Redis. */
+/** Most moves (and expiries, evictions) in one schedule-7.lua step: a few milliseconds of Redis. */
 export const SCHEDULE_STEP = 5_000;
 /** A tick never runs more steps than this (1,000,000 expiries at most), whatever the settings. */
 const MAX_STEPS = 200;
 
 /**
- * One scheduler tick for one event: schedule-6.lua steps, each bounded, until the tick's work is
+ * One scheduler tick for one event: schedule-7.lua steps, each bounded, until the tick's work is
  * done (admitPerTick, room, stock or the queue reached), so any accepted setting works.
  */
 export async function schedule(redis: RedisClient, k: EventKeys, fence: number): Promise<TickResult> {
   const total: TickResult = { fenced: false, moved: 0, expired: 0, evicted: 0 };
   for (let step = 0; step < MAX_STEPS; step++) {
-    const reply = await redis.rgScheduleV2(
+    const reply = await redis.rgScheduleV3(
       k.meta,
       k.remaining,
       k.waiting,
       k.running,
       k.seen,
       k.sched,
+      k.admitted,
       fence,
       total.moved,
       SCHEDULE_STEP,
@@ -186,6 +205,8 @@ export interface EventMeta {
   admitPerTick: number;
   admissionTtlSeconds: number;
   idleTimeoutSeconds: number;
+  /** Time to act: an admitted user who shows no sign of life for this long loses the slot. */
+  actWithinSeconds: number;
 }
 
 export function metaToFields(meta: EventMeta): (string | number)[] {
@@ -208,6 +229,8 @@ export function metaToFields(meta: EventMeta): (string | number)[] {
     meta.admissionTtlSeconds,
     "idleTimeoutSeconds",
     meta.idleTimeoutSeconds,
+    "actWithinSeconds",
+    meta.actWithinSeconds,
   ];
 }
 
@@ -223,6 +246,8 @@ export function parseMeta(hash: Record<string, string>): EventMeta | null {
     admitPerTick: Number(hash.admitPerTick),
     admissionTtlSeconds: Number(hash.admissionTtlSeconds),
     idleTimeoutSeconds: Number(hash.idleTimeoutSeconds),
+    // Events warmed before the setting existed: no time to act beyond the admission itself.
+    actWithinSeconds: Number(hash.actWithinSeconds ?? hash.admissionTtlSeconds),
   };
 }
 

@@ -9,7 +9,7 @@ const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const ROUTE = "/api/queue/:eventId/status";
 
 /**
- * GET /api/queue/:eventId/status on Node's request and response: one status-7.lua call and the
+ * GET /api/queue/:eventId/status on Node's request and response: one status-8.lua call and the
  * same answer as routes/status.ts, without the framework's per-request objects. It is every
  * waiting user's poll, so it is most of the waiting room's work. Only the plain form is taken
  * (a valid id and X-User-Id); anything else goes to the app.

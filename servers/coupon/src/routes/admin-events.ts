@@ -24,6 +24,7 @@ export function registerAdminEvents(app: Hono<AppEnv>, deps: CouponDeps) {
         admitPerTick: row.admitPerTick,
         admissionTtlSeconds: row.admissionTtlSeconds,
         idleTimeoutSeconds: row.idleTimeoutSeconds,
+        actWithinSeconds: row.actWithinSeconds,
       },
       201,
     );

@@ -5,7 +5,7 @@ import type { Hono } from "hono";
 import { queueAnswer } from "../answer";
 import type { WaitingRoomDeps } from "../app";
 
-/** GET /api/queue/:eventId/status — position, ETA, or a token; one Redis call (status-7.lua). */
+/** GET /api/queue/:eventId/status — position, ETA, or a token; one Redis call (status-8.lua). */
 export function registerStatus(app: Hono<AppEnv>, deps: WaitingRoomDeps) {
   app.get("/api/queue/:eventId/status", validate("param", eventParamSchema), requireUser(), async (c) => {
     const { eventId } = c.req.valid("param");

@@ -1,5 +1,6 @@
 --[[
-  One bounded step of a scheduler tick for one event (SPEC §4): drop expired admissions, evict
+  One bounded step of a scheduler tick for one event (SPEC §4): drop admissions past their
+  act-by deadline (includes/slot.lua: expired, or silent for actWithinSeconds), evict
   idle waiters, then move the head of the queue into running while there is room, at most
   admitPerTick per tick, and never more than the stock that admitted users could still take.
 
@@ -11,6 +12,7 @@
 
   KEYS[1] meta  KEYS[2] remaining  KEYS[3] waiting  KEYS[4] running  KEYS[5] seen
   KEYS[6] sched (hash: fence, rate = admissions per second (EWMA), lastTick, tickMoved)
+  KEYS[7] admitted (hash: userId -> hard expiry)
   ARGV[1] fencing token of the caller's scheduler lease
   ARGV[2] admitted by earlier steps of this tick  ARGV[3] most moves in this step
 
@@ -22,6 +24,7 @@
 ]]
 --- @include "clock"
 --- @include "event-state"
+--- @include "slot"
 local now = redisNow()
 local fence, done, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local CHUNK = 1000
@@ -30,7 +33,7 @@ if fence < lastFence then return {-1} end
 if fence > lastFence then redis.call("HSET", KEYS[6], "fence", fence) end
 
 local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt", "runningCapacity", "admitPerTick",
-  "admissionTtlSeconds", "idleTimeoutSeconds")
+  "admissionTtlSeconds", "idleTimeoutSeconds", "actWithinSeconds")
 local state, remaining = eventState(m, KEYS[2], nil, nil, now)
 if state == "not_found" then return {0, 0, 0, 0} end
 
@@ -46,6 +49,9 @@ end
 local more = 0
 local gone = redis.call("ZRANGEBYSCORE", KEYS[4], "-inf", now, "LIMIT", 0, limit)
 local expired = zremAll(KEYS[4], gone, 1, #gone)
+for i = 1, #gone, CHUNK do
+  redis.call("HDEL", KEYS[7], unpack(gone, i, math.min(i + CHUNK - 1, #gone)))
+end
 if #gone == limit then more = 1 end
 
 local idle = redis.call("ZRANGEBYSCORE", KEYS[5], "-inf", now - tonumber(m[6]) * 1000, "LIMIT", 0, limit)
@@ -70,14 +76,19 @@ end
 local moved = 0
 if n > 0 then
   local head = redis.call("ZRANGE", KEYS[3], 0, n - 1)
-  local expiry = now + tonumber(m[5]) * 1000
+  local ttl = tonumber(m[5]) * 1000
+  local hard = now + ttl
+  local actBy = math.min(hard, now + actWithinMs(m[7], ttl))
   for i = 1, #head, CHUNK do
-    local admit = {}
+    local slots, expiries = {}, {}
     for j = i, math.min(i + CHUNK - 1, #head) do
-      admit[#admit + 1] = expiry
-      admit[#admit + 1] = head[j]
+      slots[#slots + 1] = actBy
+      slots[#slots + 1] = head[j]
+      expiries[#expiries + 1] = head[j]
+      expiries[#expiries + 1] = hard
     end
-    redis.call("ZADD", KEYS[4], unpack(admit))
+    redis.call("ZADD", KEYS[4], unpack(slots))
+    redis.call("HSET", KEYS[7], unpack(expiries))
   end
   zremAll(KEYS[3], head, 1, #head)
   zremAll(KEYS[5], head, 1, #head)
