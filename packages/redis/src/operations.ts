@@ -155,10 +155,10 @@ function parseGateSync(reply: number[]): GateSnapshot {
   };
 }
 
-/** Most moves (and expiries, evictions) in one schedule-7.lua step: a few milliseconds of Redis. */
-export const SCHEDULE_STEP = 5_000;
-/** A tick never runs more steps than this (1,000,000 expiries at most), whatever the settings. */
-const MAX_STEPS = 200;
+/** Most moves (and expiries, evictions) in one schedule-7.lua step: about 10 ms of Redis. */
+export const SCHEDULE_STEP = 2_000;
+/** A tick never runs more steps than this (1,000,000 expiries); what is left waits a tick. */
+const MAX_STEPS = 500;
 
 /**
  * One scheduler tick for one event: schedule-7.lua steps, each bounded, until the tick's work is
