@@ -56,4 +56,19 @@ describe.each([60_000, -60_000])("with the caller's clock %i ms off", (shift) =>
     expect(reply).toMatchObject({ kind: "issued", remaining: 99 });
     expect(Math.abs((reply.kind === "issued" ? reply.issuedAt : 0) - now)).toBeLessThan(5_000);
   });
+
+  it("evicts idle waiters by Redis's clock: the quiet one goes, the polling one stays", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, { idleTimeoutSeconds: 30, runningCapacity: 1 });
+    const k = fx.keys.event(id);
+    const now = await redisNow(fx.redis);
+    await fx.redis.zadd(k.running, now + 600_000, "holder");
+    drift(shift);
+    await enter(fx.redis, k, "quiet");
+    await enter(fx.redis, k, "polling");
+    // Seen 31 s and 29 s ago by Redis's clock.
+    await fx.redis.zadd(k.seen, now - 31_000, "quiet", now - 29_000, "polling");
+    expect(await schedule(fx.redis, k, 1)).toMatchObject({ evicted: 1, moved: 0 });
+    expect(await status(fx.redis, k, "quiet")).toEqual({ kind: "not_in_queue" });
+    expect(await status(fx.redis, k, "polling")).toMatchObject({ kind: "waiting", position: 1 });
+  });
 });
