@@ -27,6 +27,8 @@ export const createEventSchema = z
     admitPerTick: z.number().int().min(1).max(100_000).default(200),
     admissionTtlSeconds: z.number().int().min(10).max(86_400).default(300),
     idleTimeoutSeconds: z.number().int().min(15).max(3600).default(30),
+    /** Time to act: an admitted user silent this long gives the slot to the next in line. */
+    actWithinSeconds: z.number().int().min(5).max(86_400).default(30),
   })
   .strict()
   .refine((e) => e.endsAt.getTime() > e.startsAt.getTime(), {

@@ -9,6 +9,8 @@ export interface EventKeys {
   issued: string;
   waiting: string;
   running: string;
+  /** Hash: userId -> hard expiry of the admission (ms, the token's expiresAt). */
+  admitted: string;
   seen: string;
   seq: string;
   sched: string;
@@ -44,6 +46,7 @@ export function createKeys(prefix = "rg"): Keys {
         issued: `${t}:issued`,
         waiting: `${t}:waiting`,
         running: `${t}:running`,
+        admitted: `${t}:admitted`,
         seen: `${t}:seen`,
         seq: `${t}:seq`,
         sched: `${t}:sched`,

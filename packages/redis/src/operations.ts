@@ -3,6 +3,15 @@ import type { EventKeys } from "./keys";
 
 /** Typed calls of the Lua scripts: key order and reply parsing live here and nowhere else. */
 
+/**
+ * Redis's clock (ms). Every script reads it itself (TIME); code outside the scripts that compares
+ * times across processes uses this, never its own clock.
+ */
+export async function redisNow(redis: RedisClient): Promise<number> {
+  const [sec, usec] = await redis.time();
+  return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+}
+
 export type QueueReply =
   | { kind: "waiting"; position: number; waiting: number; rate: number }
   | { kind: "admitted" | "issued"; expiresAt: number }
@@ -27,23 +36,21 @@ function parseQueueReply(reply: (string | number)[]): QueueReply {
   }
 }
 
-export async function admit(
-  redis: RedisClient,
-  k: EventKeys,
-  userId: string,
-  now: number,
-): Promise<QueueReply> {
-  const reply = await redis.rgAdmitV1(k.meta, k.remaining, k.issued, k.waiting, k.running, userId, now);
+export async function admit(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
+  const reply = await redis.rgAdmitV3(
+    k.meta,
+    k.remaining,
+    k.issued,
+    k.waiting,
+    k.running,
+    k.admitted,
+    userId,
+  );
   return parseQueueReply(reply);
 }
 
-export async function enter(
-  redis: RedisClient,
-  k: EventKeys,
-  userId: string,
-  now: number,
-): Promise<QueueReply> {
-  const reply = await redis.rgEnterV1(
+export async function enter(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
+  const reply = await redis.rgEnterV3(
     k.meta,
     k.remaining,
     k.issued,
@@ -52,19 +59,14 @@ export async function enter(
     k.seen,
     k.seq,
     k.sched,
+    k.admitted,
     userId,
-    now,
   );
   return parseQueueReply(reply);
 }
 
-export async function status(
-  redis: RedisClient,
-  k: EventKeys,
-  userId: string,
-  now: number,
-): Promise<QueueReply> {
-  const reply = await redis.rgStatusV1(
+export async function status(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
+  const reply = await redis.rgStatusV3(
     k.meta,
     k.remaining,
     k.issued,
@@ -72,36 +74,36 @@ export async function status(
     k.running,
     k.seen,
     k.sched,
+    k.admitted,
     userId,
-    now,
   );
   return parseQueueReply(reply);
 }
 
 export async function leave(redis: RedisClient, k: EventKeys, userId: string): Promise<number> {
-  return redis.rgLeaveV1(k.waiting, k.running, k.seen, userId);
+  return redis.rgLeaveV2(k.waiting, k.running, k.seen, k.admitted, userId);
 }
 
 export type IssueReply =
-  | { kind: "issued"; remaining: number }
+  | { kind: "issued"; remaining: number; issuedAt: number }
   | { kind: "already_issued" | "sold_out" | "not_admitted" | "not_open" | "not_found" };
 
 export async function issue(
   redis: RedisClient,
   k: EventKeys,
-  args: { userId: string; now: number; couponId: string },
+  args: { userId: string; couponId: string },
 ): Promise<IssueReply> {
-  const reply = await redis.rgIssueV1(
+  const reply = await redis.rgIssueV3(
     k.meta,
     k.remaining,
     k.issued,
     k.running,
+    k.admitted,
     args.userId,
-    args.now,
     args.couponId,
   );
   const kind = String(reply[0]);
-  if (kind === "issued") return { kind, remaining: Number(reply[1]) };
+  if (kind === "issued") return { kind, remaining: Number(reply[1]), issuedAt: Number(reply[2]) };
   if (["already_issued", "sold_out", "not_admitted", "not_open", "not_found"].includes(kind)) {
     return { kind } as IssueReply;
   }
@@ -115,6 +117,8 @@ export function parseIssued(value: string): { couponId: string; issuedAt: number
 }
 
 export interface GateSnapshot {
+  /** Redis's clock when the snapshot was taken (ms): the one clock every decision uses. */
+  now: number;
   found: boolean;
   liveRpm: number;
   waiting: number;
@@ -131,28 +135,14 @@ export interface GateSnapshot {
  * One event's flush: adds this instance's count and reads the snapshot back. Calls for several
  * events issued together travel in one write on an auto-pipelining client (one per cluster node).
  */
-export async function gateSync(
-  redis: RedisClient,
-  k: EventKeys,
-  delta: number,
-  now: number,
-): Promise<GateSnapshot> {
-  const reply = await redis.rgGateSyncV1(
-    k.rpm,
-    k.waiting,
-    k.running,
-    k.meta,
-    k.remaining,
-    Math.floor(now / 1000),
-    delta,
-    now,
-  );
-  return parseGateSync(reply);
+export async function gateSync(redis: RedisClient, k: EventKeys, delta: number): Promise<GateSnapshot> {
+  return parseGateSync(await redis.rgGateSyncV2(k.rpm, k.waiting, k.running, k.meta, k.remaining, delta));
 }
 
 function parseGateSync(reply: number[]): GateSnapshot {
-  const [found, liveRpm, waiting, running, threshold, capacity, startsAt, endsAt, remaining] = reply;
+  const [now, found, liveRpm, waiting, running, threshold, capacity, startsAt, endsAt, remaining] = reply;
   return {
+    now: now ?? 0,
     found: found === 1,
     liveRpm: liveRpm ?? 0,
     waiting: waiting ?? 0,
@@ -165,16 +155,37 @@ function parseGateSync(reply: number[]): GateSnapshot {
   };
 }
 
-/** One scheduler tick for one event (schedule-6.lua). */
-export async function schedule(
-  redis: RedisClient,
-  k: EventKeys,
-  now: number,
-  fence: number,
-): Promise<TickResult> {
-  return parseSchedule(
-    await redis.rgScheduleV1(k.meta, k.remaining, k.waiting, k.running, k.seen, k.sched, now, fence),
-  );
+/** Most moves (and expiries, evictions) in one schedule-7.lua step: about 10 ms of Redis. */
+export const SCHEDULE_STEP = 2_000;
+/** A tick never runs more steps than this (1,000,000 expiries); what is left waits a tick. */
+const MAX_STEPS = 500;
+
+/**
+ * One scheduler tick for one event: schedule-7.lua steps, each bounded, until the tick's work is
+ * done (admitPerTick, room, stock or the queue reached), so any accepted setting works.
+ */
+export async function schedule(redis: RedisClient, k: EventKeys, fence: number): Promise<TickResult> {
+  const total: TickResult = { fenced: false, moved: 0, expired: 0, evicted: 0 };
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const reply = await redis.rgScheduleV3(
+      k.meta,
+      k.remaining,
+      k.waiting,
+      k.running,
+      k.seen,
+      k.sched,
+      k.admitted,
+      fence,
+      total.moved,
+      SCHEDULE_STEP,
+    );
+    if (reply[0] === -1) return { ...total, fenced: true };
+    total.moved += reply[0] ?? 0;
+    total.expired += reply[1] ?? 0;
+    total.evicted += reply[2] ?? 0;
+    if (reply[3] !== 1) break;
+  }
+  return total;
 }
 
 export interface TickResult {
@@ -182,11 +193,6 @@ export interface TickResult {
   moved: number;
   expired: number;
   evicted: number;
-}
-
-function parseSchedule(reply: number[]): TickResult {
-  if (reply[0] === -1) return { fenced: true, moved: 0, expired: 0, evicted: 0 };
-  return { fenced: false, moved: reply[0] ?? 0, expired: reply[1] ?? 0, evicted: reply[2] ?? 0 };
 }
 
 export interface EventMeta {
@@ -199,6 +205,8 @@ export interface EventMeta {
   admitPerTick: number;
   admissionTtlSeconds: number;
   idleTimeoutSeconds: number;
+  /** Time to act: an admitted user who shows no sign of life for this long loses the slot. */
+  actWithinSeconds: number;
 }
 
 export function metaToFields(meta: EventMeta): (string | number)[] {
@@ -221,6 +229,8 @@ export function metaToFields(meta: EventMeta): (string | number)[] {
     meta.admissionTtlSeconds,
     "idleTimeoutSeconds",
     meta.idleTimeoutSeconds,
+    "actWithinSeconds",
+    meta.actWithinSeconds,
   ];
 }
 
@@ -236,6 +246,8 @@ export function parseMeta(hash: Record<string, string>): EventMeta | null {
     admitPerTick: Number(hash.admitPerTick),
     admissionTtlSeconds: Number(hash.admissionTtlSeconds),
     idleTimeoutSeconds: Number(hash.idleTimeoutSeconds),
+    // Events warmed before the setting existed: no time to act beyond the admission itself.
+    actWithinSeconds: Number(hash.actWithinSeconds ?? hash.admissionTtlSeconds),
   };
 }
 

@@ -23,6 +23,7 @@ export async function createRedisEvent(
     admitPerTick: 200,
     admissionTtlSeconds: 300,
     idleTimeoutSeconds: 30,
+    actWithinSeconds: 30,
     ...overrides,
   };
   await warm(redis, keys.event(id), meta, overrides.remaining ?? meta.stock);

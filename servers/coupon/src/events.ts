@@ -15,6 +15,7 @@ export function metaFromRow(row: CouponEvent): EventMeta {
     admitPerTick: row.admitPerTick,
     admissionTtlSeconds: row.admissionTtlSeconds,
     idleTimeoutSeconds: row.idleTimeoutSeconds,
+    actWithinSeconds: row.actWithinSeconds,
   };
 }
 

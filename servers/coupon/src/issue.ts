@@ -39,16 +39,15 @@ export async function issueCoupon(
 
   const k = deps.keys.event(eventId);
   const couponId = newCouponId();
-  const now = Date.now();
-  let reply = await issue(deps.redis, k, { userId, now, couponId });
+  let reply = await issue(deps.redis, k, { userId, couponId });
   if (reply.kind === "not_found" && (await warmEvent(deps, eventId))) {
-    reply = await issue(deps.redis, k, { userId, now, couponId });
+    reply = await issue(deps.redis, k, { userId, couponId });
   }
   if (reply.kind !== "issued") {
     deps.metrics.issues.inc({ outcome: reply.kind });
     throw refusals[reply.kind]();
   }
-  await deps.enqueuer.enqueue({ eventId, userId, couponId, issuedAt: now });
+  await deps.enqueuer.enqueue({ eventId, userId, couponId, issuedAt: reply.issuedAt });
   deps.metrics.issues.inc({ outcome: "issued" });
   return { status: "issued", couponId, remaining: reply.remaining };
 }

@@ -39,7 +39,7 @@ afterEach(async () => {
 async function issueThenCrash(eventId: number, userId: string) {
   const k = fx.keys.event(eventId);
   await fx.redis.zadd(k.running, Date.now() + 60_000, userId);
-  const reply = await issue(fx.redis, k, { userId, now: Date.now(), couponId: `RG-${userId}` });
+  const reply = await issue(fx.redis, k, { userId, couponId: `RG-${userId}` });
   expect(reply.kind).toBe("issued");
 }
 

@@ -34,6 +34,8 @@ export function createGate(options: GateOptions) {
   const tracked = new Map<number, Tracked>();
   const missing = new Map<number, number>();
   let threshold = options.defaultThreshold;
+  /** Redis's clock minus this process's, from the last sync: the window is judged by Redis's. */
+  let clockOffset = 0;
   let timer: NodeJS.Timeout | undefined;
   let inflight: Promise<void> | undefined;
 
@@ -48,7 +50,7 @@ export function createGate(options: GateOptions) {
     // Issued together: one write on this auto-pipelining client (one per node on a cluster).
     const [thresholdResult, ...results] = await Promise.allSettled([
       redis.get(keys.threshold),
-      ...ids.map((id, i) => gateSync(redis, keys.event(id), deltas[i] ?? 0, now)),
+      ...ids.map((id, i) => gateSync(redis, keys.event(id), deltas[i] ?? 0)),
     ]);
     if (thresholdResult?.status === "fulfilled") {
       const value = thresholdResult.value;
@@ -59,6 +61,7 @@ export function createGate(options: GateOptions) {
       const id = ids[i] as number;
       const t = tracked.get(id);
       if (result.status === "fulfilled") {
+        clockOffset = result.value.now - Date.now();
         if (t) t.snapshot = result.value;
         else tracked.set(id, { snapshot: result.value, pending: 0, lastUsed: now });
       } else {
@@ -116,12 +119,13 @@ export function createGate(options: GateOptions) {
   }
 
   /** SPEC §3 step 3, from the snapshot; the admit script re-checks the queue and the room. */
-  function decide(eventId: number, now = Date.now()): GateDecision {
+  function decide(eventId: number, now = Date.now() + clockOffset): GateDecision {
     const t = tracked.get(eventId);
     if (!t) return "queue";
     const s = t.snapshot;
-    if (s.remaining <= 0) return "sold_out";
+    // The order of packages/redis/src/lua/includes/event-state.lua (no user here: ended first).
     if (now >= s.endsAt) return "not_open";
+    if (s.remaining <= 0) return "sold_out";
     if (now < s.startsAt) return "queue";
     if (liveRpm(eventId) >= thresholdOf(s)) return "queue";
     if (s.waiting > 0 || s.running >= s.runningCapacity) return "queue";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@rushgate/logger";
-import { type Keys, type RedisClient, schedule } from "@rushgate/redis";
+import { type Keys, type RedisClient, redisNow, schedule } from "@rushgate/redis";
 import type { Counter, Histogram } from "prom-client";
 
 export interface SchedulerOptions {
@@ -18,8 +18,9 @@ const ENDED_GRACE_MS = 60_000;
 
 /**
  * The scheduler of SPEC §4. Every waiting-room instance runs one; only the holder of the Redis
- * lease ticks. Each tick is one pipeline with one schedule-6.lua call per active event, carrying
- * the lease's fencing token so that a former leader that was paused cannot tick after a takeover.
+ * lease ticks. Each tick runs schedule-7.lua for every active event at once (one bounded step per
+ * event, repeated only for ticks larger than a step), carrying the lease's fencing token so that
+ * a former leader that was paused cannot tick after a takeover.
  */
 export function createScheduler(options: SchedulerOptions) {
   const { redis, keys, log } = options;
@@ -33,13 +34,12 @@ export function createScheduler(options: SchedulerOptions) {
     fence = await redis.rgLeaseV1(keys.schedulerLease, keys.schedulerFence, holderId, options.leaseMs);
     if (fence === 0) return { leader: false, moved: 0 };
     const started = performance.now();
-    const now = Date.now();
+    // Redis's clock, as in the scripts: a drifting server still ticks the events that need it.
+    const now = await redisNow(redis);
     const ids = await redis.zrangebyscore(keys.events, now - ENDED_GRACE_MS, "+inf");
     if (ids.length === 0) return { leader: true, moved: 0 };
     // One call per event, issued together: one write on an auto-pipelining client.
-    const results = await Promise.allSettled(
-      ids.map((id) => schedule(redis, keys.event(Number(id)), now, fence)),
-    );
+    const results = await Promise.allSettled(ids.map((id) => schedule(redis, keys.event(Number(id)), fence)));
     let moved = 0;
     for (const [i, settled] of results.entries()) {
       if (settled.status === "rejected") {

@@ -15,6 +15,7 @@ export const couponEvents = mysqlTable(
     admitPerTick: int("admit_per_tick", { unsigned: true }).notNull(),
     admissionTtlSeconds: int("admission_ttl_seconds", { unsigned: true }).notNull(),
     idleTimeoutSeconds: int("idle_timeout_seconds", { unsigned: true }).notNull(),
+    actWithinSeconds: int("act_within_seconds", { unsigned: true }).notNull().default(30),
     createdAt: datetime("created_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
   },
   (t) => [index("coupon_events_ends_at_idx").on(t.endsAt)],

@@ -8,17 +8,21 @@
   KEYS[4] meta       hash of event settings
   KEYS[5] remaining  string: stock left
 
-  ARGV[1] now, epoch seconds
-  ARGV[2] entries counted by this instance since its last flush
-  ARGV[3] now, epoch ms (to count only unexpired running slots)
+  ARGV[1] entries counted by this instance since its last flush
+  (the time is Redis's own, so the 60 s window is the same for every router)
 
-  Returns {found, liveRpm, waiting, running, rpmThreshold (-1 = global), runningCapacity,
-           startsAt, endsAt, remaining}; found = 0 when the event is not in Redis.
+  Returns {now (ms), found, liveRpm, waiting, running, rpmThreshold (-1 = global),
+           runningCapacity, startsAt, endsAt, remaining}; found = 0 when the event is not in
+  Redis. The router decides against `now` (plus the time since the reply), not its own clock,
+  in the order of includes/event-state.lua (it has no user: ended, sold out, upcoming, open).
 ]]
-local nowSec = tonumber(ARGV[1])
-local delta = tonumber(ARGV[2])
+--- @include "clock"
+--- @include "event-state"
+local now = redisNow()
+local nowSec = math.floor(now / 1000)
+local delta = tonumber(ARGV[1])
 if delta > 0 then
-  redis.call("HINCRBY", KEYS[1], ARGV[1], delta)
+  redis.call("HINCRBY", KEYS[1], nowSec, delta)
   redis.call("EXPIRE", KEYS[1], 120)
 end
 
@@ -31,16 +35,17 @@ for i = 1, #flat, 2 do
     stale[#stale + 1] = flat[i]
   end
 end
+-- At most one field per second is added and every flush drops the stale ones: a few dozen.
 if #stale > 0 then redis.call("HDEL", KEYS[1], unpack(stale)) end
 
-local m = redis.call("HMGET", KEYS[4], "rpmThreshold", "runningCapacity", "startsAt", "endsAt")
-if not m[3] then return {0, sum} end
+local m = redis.call("HMGET", KEYS[4], "startsAt", "endsAt", "rpmThreshold", "runningCapacity")
+local state, remaining = eventState(m, KEYS[5], nil, nil, now)
+if state == "not_found" then return {now, 0, sum} end
 local threshold = -1
-if m[1] and m[1] ~= "" then threshold = tonumber(m[1]) end
+if m[3] and m[3] ~= "" then threshold = tonumber(m[3]) end
 return {
-  1, sum,
+  now, 1, sum,
   redis.call("ZCARD", KEYS[2]),
-  redis.call("ZCOUNT", KEYS[3], "(" .. ARGV[3], "+inf"),
-  threshold, tonumber(m[2]), tonumber(m[3]), tonumber(m[4]),
-  tonumber(redis.call("GET", KEYS[5]) or "0"),
+  redis.call("ZCOUNT", KEYS[3], "(" .. now, "+inf"),
+  threshold, tonumber(m[4]), tonumber(m[1]), tonumber(m[2]), remaining,
 }

@@ -25,6 +25,7 @@ export function registerAdminEvents(app: Hono<AppEnv>, deps: CouponDeps) {
         admitPerTick: row.admitPerTick,
         admissionTtlSeconds: row.admissionTtlSeconds,
         idleTimeoutSeconds: row.idleTimeoutSeconds,
+        actWithinSeconds: row.actWithinSeconds,
       },
       201,
     );
@@ -35,20 +36,13 @@ export function registerAdminEvents(app: Hono<AppEnv>, deps: CouponDeps) {
     const cached = await deps.events.get(eventId);
     if (!cached) throw new ApiError("event_not_found", `event ${eventId} does not exist`);
     const k = deps.keys.event(eventId);
-    const now = Date.now();
-    const [threshold, [waiting, running, issued, remaining], gate] = await Promise.all([
+    const [threshold, issued, gate] = await Promise.all([
       deps.redis.get(deps.keys.threshold),
-      // One event's keys share a slot, so they can go in one pipeline even on a cluster.
-      deps.redis
-        .pipeline()
-        .zcard(k.waiting)
-        .zcount(k.running, `(${now}`, "+inf")
-        .hlen(k.issued)
-        .get(k.remaining)
-        .exec()
-        .then((results) => (results ?? []).map(([, v]) => v)),
-      gateSync(deps.redis, k, 0, now),
+      deps.redis.hlen(k.issued),
+      // Queue sizes and stock as the gate sees them, unexpired slots counted by Redis's clock.
+      gateSync(deps.redis, k, 0),
     ]);
+    const { waiting, running, remaining } = gate;
     const persisted = await countIssuances(deps.db, { eventId });
     const failedJobs = await deps.queue.getFailed(0, 9_999);
     const prefix = issuanceJobId(eventId, "");
@@ -57,12 +51,12 @@ export function registerAdminEvents(app: Hono<AppEnv>, deps: CouponDeps) {
       liveRpm: gate.liveRpm,
       rpmThreshold:
         cached.meta.rpmThreshold ?? (threshold == null ? deps.env.DEFAULT_RPM_THRESHOLD : Number(threshold)),
-      waiting: Number(waiting),
-      running: Number(running),
-      issued: Number(issued),
-      remaining: Number(remaining),
+      waiting,
+      running,
+      issued,
+      remaining,
       persisted,
-      queued: Math.max(0, Number(issued) - persisted - failed),
+      queued: Math.max(0, issued - persisted - failed),
       failed,
     });
   });

@@ -17,7 +17,7 @@ export interface QueueDeps {
  * server only schedules (moves waiting → running); its state lives in Redis.
  */
 export async function queueStatus(q: QueueDeps, eventId: number, userId: string) {
-  const reply = await status(q.redis, q.keys.event(eventId), userId, Date.now());
+  const reply = await status(q.redis, q.keys.event(eventId), userId);
   return queueAnswer(reply, { secret: q.secret, eventId, userId });
 }
 
@@ -27,7 +27,7 @@ export async function joinQueue(
   eventId: number,
   userId: string,
 ): Promise<{ status: 200; body: AdmittedBody } | { status: 202; body: WaitingBody }> {
-  const reply = await enter(q.redis, q.keys.event(eventId), userId, Date.now());
+  const reply = await enter(q.redis, q.keys.event(eventId), userId);
   if (reply.kind === "sold_out") throw new ApiError("sold_out", "the coupons are all gone");
   const body = queueAnswer(reply, { secret: q.secret, eventId, userId });
   if (body.status === "waiting") return { status: 202, body };

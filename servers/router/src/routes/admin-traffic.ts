@@ -13,7 +13,7 @@ export function registerAdminTraffic(app: Hono<AppEnv>, deps: RouterDeps) {
     const ids = (await deps.redis.zrangebyscore(deps.keys.events, now, "+inf")).map(Number);
     const [threshold, ...snapshots] = await Promise.all([
       deps.redis.get(deps.keys.threshold),
-      ...ids.map((id) => gateSync(deps.redis, deps.keys.event(id), 0, now)),
+      ...ids.map((id) => gateSync(deps.redis, deps.keys.event(id), 0)),
     ]);
     const liveRpm: Record<string, number> = {};
     // Redis has every router's flushed counts; this router adds what it has not flushed yet.

@@ -23,7 +23,7 @@ export async function enterEvent(deps: RouterDeps, eventId: number, userId: stri
   if (decision === "not_open") throw new ApiError("event_not_open", "this event has ended");
 
   if (decision === "direct") {
-    const reply = await admit(deps.redis, deps.keys.event(eventId), userId, Date.now());
+    const reply = await admit(deps.redis, deps.keys.event(eventId), userId);
     switch (reply.kind) {
       case "admitted":
       case "issued":

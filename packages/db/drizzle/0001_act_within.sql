@@ -1,0 +1,1 @@
+ALTER TABLE `coupon_events` ADD `act_within_seconds` int unsigned DEFAULT 30 NOT NULL;

@@ -1,0 +1,35 @@
+--[[
+  Join the waiting room. Idempotent: entering again keeps the original place, and a user who
+  holds a slot keeps it (a sign of life, see includes/slot.lua).
+
+  KEYS[1] meta  KEYS[2] remaining  KEYS[3] issued  KEYS[4] waiting  KEYS[5] running
+  KEYS[6] seen (sorted set: userId -> last poll, ms)  KEYS[7] seq (arrival counter)
+  KEYS[8] sched (hash: rate, lastTick, fence)  KEYS[9] admitted (hash: userId -> hard expiry)
+  ARGV[1] userId
+
+  Returns, in the order of includes/event-state.lua: {"not_found"} | {"issued", expiresAt} |
+  {"not_open"} (ended) | {"sold_out"} | {"admitted", expiresAt} |
+  {"waiting", position (1-based), waitingCount, admissionRate}.
+]]
+--- @include "clock"
+--- @include "event-state"
+--- @include "slot"
+local user, now = ARGV[1], redisNow()
+local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt", "admissionTtlSeconds", "actWithinSeconds")
+local state = eventState(m, KEYS[2], KEYS[3], user, now)
+if state == "not_found" then return {"not_found"} end
+local ttl = tonumber(m[3]) * 1000
+if state == "issued" then return {"issued", now + ttl} end
+if state == "ended" then return {"not_open"} end
+if state == "sold_out" then return {"sold_out"} end
+
+local held = touchSlot(KEYS[5], KEYS[9], user, now, actWithinMs(m[4], ttl))
+if held then return {"admitted", held} end
+
+local rank = redis.call("ZRANK", KEYS[4], user)
+if not rank then
+  redis.call("ZADD", KEYS[4], redis.call("INCR", KEYS[7]), user)
+  rank = redis.call("ZCARD", KEYS[4]) - 1
+end
+redis.call("ZADD", KEYS[6], now, user)
+return {"waiting", rank + 1, redis.call("ZCARD", KEYS[4]), redis.call("HGET", KEYS[8], "rate") or "0"}

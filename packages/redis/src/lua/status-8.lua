@@ -1,0 +1,31 @@
+--[[
+  Queue status for one user, in one round trip; also marks the user as still here: a waiter
+  against idle eviction, an admitted user against losing the slot (see includes/slot.lua).
+
+  KEYS[1] meta  KEYS[2] remaining  KEYS[3] issued  KEYS[4] waiting  KEYS[5] running
+  KEYS[6] seen  KEYS[7] sched  KEYS[8] admitted (hash: userId -> hard expiry)
+  ARGV[1] userId
+
+  Returns, in the order of includes/event-state.lua: {"not_found"} | {"issued", expiresAt} |
+  {"not_open"} (ended) | {"sold_out"} | {"admitted", expiresAt} |
+  {"waiting", position, waitingCount, admissionRate} | {"not_in_queue"}.
+]]
+--- @include "clock"
+--- @include "event-state"
+--- @include "slot"
+local user, now = ARGV[1], redisNow()
+local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt", "admissionTtlSeconds", "actWithinSeconds")
+local state = eventState(m, KEYS[2], KEYS[3], user, now)
+if state == "not_found" then return {"not_found"} end
+local ttl = tonumber(m[3]) * 1000
+if state == "issued" then return {"issued", now + ttl} end
+if state == "ended" then return {"not_open"} end
+if state == "sold_out" then return {"sold_out"} end
+
+local held = touchSlot(KEYS[5], KEYS[8], user, now, actWithinMs(m[4], ttl))
+if held then return {"admitted", held} end
+
+local rank = redis.call("ZRANK", KEYS[4], user)
+if not rank then return {"not_in_queue"} end
+redis.call("ZADD", KEYS[6], "XX", now, user)
+return {"waiting", rank + 1, redis.call("ZCARD", KEYS[4]), redis.call("HGET", KEYS[7], "rate") or "0"}
