@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { incomingRequest } from "@rushgate/identity";
 import type { FastPath } from "@rushgate/service";
 import type { RouterDeps } from "./app";
-import { type Budget, clientAddress } from "./rate-limit";
+import type { Budget } from "./rate-limit";
 import type { Upstream } from "./upstream";
 
-const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const PASSED = ["content-type", "retry-after", "cache-control"] as const;
 
 interface Route {
@@ -14,7 +14,7 @@ interface Route {
   /** The route's name in metrics, as the app would label it. */
   label: string;
   upstream: Upstream;
-  budget?: Budget;
+  budget: Budget;
 }
 
 // Request ids for requests that came without one: unique per process, cheaper than a UUID each.
@@ -31,7 +31,8 @@ function bodiless(req: IncomingMessage): boolean {
 /**
  * The two requests of a rush that the router only passes on — the status poll (every waiting
  * user, every 300 ms) and the issue — on Node's request and response rather than through hono.
- * Taken only in their plain form: a valid id, a valid X-User-Id, no body, within the rate limits.
+ * Taken only in their plain form: a valid id, an identity the app would accept (SPEC §2) carried
+ * in headers, no body, within the rate limits.
  * A browser (cookie identity), a malformed request or a refused one goes through the app as
  * usual, which answers it (and its errors) the same way. No Redis call, like the app's path.
  */
@@ -49,6 +50,7 @@ export function createFastPath(deps: RouterDeps): FastPath {
       path: /^\/api\/events\/[1-9][0-9]{0,14}\/issue(?:\?|$)/,
       label: "/api/events/:eventId/issue",
       upstream: deps.coupon,
+      budget: deps.budgets.issue,
     },
   ];
   const timers = new Map<string, { observe(seconds: number): void }>();
@@ -67,18 +69,18 @@ export function createFastPath(deps: RouterDeps): FastPath {
     if (url === undefined) return false;
     const route = routes.find((r) => r.method === req.method && r.path.test(url));
     if (!route || !bodiless(req)) return false;
-    const user = req.headers["x-user-id"];
-    if (typeof user !== "string" || !USER_ID.test(user)) return false;
-    if (route.budget) {
-      const forwardedFor = req.headers["x-forwarded-for"];
-      const ip = clientAddress(
-        typeof forwardedFor === "string" ? forwardedFor : undefined,
-        req.socket.remoteAddress,
-        deps.env.TRUST_PROXY,
-      );
-      // Over budget: let the app spend (and refuse) again and answer 429 with Retry-After.
-      if (route.budget(ip, user) > 0) return false;
-    }
+    // A browser (cookies) goes through the app, which also turns its admission cookie into
+    // Authorization; so does any identity the resolver cannot vouch for at once (SPEC §2).
+    if (req.headers.cookie !== undefined) return false;
+    const user = deps.identity.peek(incomingRequest(req));
+    if (user === undefined) return false;
+    const forwardedFor = req.headers["x-forwarded-for"];
+    const ip = deps.identity.address(
+      typeof forwardedFor === "string" ? forwardedFor : undefined,
+      req.socket.remoteAddress,
+    );
+    // Over budget: let the app spend (and refuse) again and answer 429 with Retry-After.
+    if (route.budget(ip, user) > 0) return false;
 
     const started = performance.now();
     const requestId = req.headers["x-request-id"];

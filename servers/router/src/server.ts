@@ -5,7 +5,8 @@ import { createApp, type RouterDeps } from "./app";
 import { parseRouterEnv, type RouterEnv } from "./env";
 import { createFastPath } from "./fast-path";
 import { createGate } from "./gate";
-import { createBudget } from "./rate-limit";
+import { createIdentity } from "./identity";
+import { createBudgets } from "./rate-limit";
 import { createUpstream } from "./upstream";
 
 /** Builds the router's dependencies once and starts listening; `close()` shuts down gracefully. */
@@ -51,7 +52,8 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
     coupon,
     logger,
     metrics: { ...metrics, gateDecisions },
-    budgets: { entry: createBudget("entry", limits), status: createBudget("status", limits) },
+    identity: createIdentity(env),
+    budgets: createBudgets(limits),
   };
   const app = createApp(deps);
   gate.start();

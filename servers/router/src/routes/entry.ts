@@ -99,12 +99,17 @@ export async function joinWaitingRoom(
 
 /** POST /api/events/:eventId/entry — SPEC §6. */
 export function registerEntry(app: Hono<AppEnv>, deps: RouterDeps) {
-  app.post("/api/events/:eventId/entry", validate("param", eventParamSchema), identify(), async (c) => {
-    const { eventId } = c.req.valid("param");
-    const result = await enterEvent(deps, eventId, c.get("userId"), {
-      requestId: c.get("requestId"),
-      log: c.get("log"),
-    });
-    return c.json(result.body, result.status);
-  });
+  app.post(
+    "/api/events/:eventId/entry",
+    validate("param", eventParamSchema),
+    identify(deps.identity, deps.budgets.entry),
+    async (c) => {
+      const { eventId } = c.req.valid("param");
+      const result = await enterEvent(deps, eventId, c.get("userId"), {
+        requestId: c.get("requestId"),
+        log: c.get("log"),
+      });
+      return c.json(result.body, result.status);
+    },
+  );
 }

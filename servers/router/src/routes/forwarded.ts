@@ -14,13 +14,15 @@ export function registerForwarded(app: Hono<AppEnv>, deps: RouterDeps) {
   const toWaitingRoom = (c: Parameters<typeof forward>[0]) => forward(c, deps.waitingRoom, c.get("userId"));
   const toCoupon = (c: Parameters<typeof forward>[0]) => forward(c, deps.coupon, c.get("userId"));
 
-  app.get("/api/queue/:eventId/status", event, identify(), toWaitingRoom);
-  app.delete("/api/queue/:eventId", event, identify(), toWaitingRoom);
+  const { identity, budgets } = deps;
+
+  app.get("/api/queue/:eventId/status", event, identify(identity, budgets.status), toWaitingRoom);
+  app.delete("/api/queue/:eventId", event, identify(identity, budgets.leave), toWaitingRoom);
 
   app.get("/api/events", toCoupon);
   app.get("/api/events/:eventId", event, toCoupon);
-  app.post("/api/events/:eventId/issue", event, identify(), toCoupon);
-  app.get("/api/me/coupons", identify(), toCoupon);
+  app.post("/api/events/:eventId/issue", event, identify(identity, budgets.issue), toCoupon);
+  app.get("/api/me/coupons", identify(identity, budgets.coupons), toCoupon);
 
   const admin = requireAdmin(deps.env.ADMIN_TOKEN);
   app.post("/admin/api/events", admin, toCoupon);
