@@ -157,7 +157,7 @@ describe("identity from a JWT", () => {
 
   const sign = (
     sub: string,
-    opts: { exp?: string | number; iss?: string; aud?: string; key?: CryptoKey } = {},
+    opts: { exp?: string | number; iss?: string; aud?: string; key?: Parameters<SignJWT["sign"]>[0] } = {},
   ) =>
     new SignJWT({})
       .setProtectedHeader({ alg: "ES256", kid: "k1" })
