@@ -8,10 +8,8 @@ const production = {
   ADMISSION_SECRET: "s".repeat(40),
   IDENTITY_SECRET: "i".repeat(40),
 };
-const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({
-  type: "spki",
-  format: "pem",
-});
+const { publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+const pem = publicKey.export({ type: "spki", format: "pem" }).toString();
 
 describe("identity configuration", () => {
   it("defaults to plain ids in development and to signed tokens in production", () => {
