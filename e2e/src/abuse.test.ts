@@ -77,6 +77,62 @@ describe("abuse", () => {
     }
   });
 
+  it("gives every public route a per-address and a per-user budget, each answered 429 with Retry-After", async () => {
+    const perIp = await startPlatform({
+      env: { RATE_LIMIT_USER_PER_SEC: "0", RATE_LIMIT_IP_PER_SEC: "0.01", RATE_LIMIT_IP_BURST: "3" },
+    });
+    const perUser = await startPlatform({
+      env: { RATE_LIMIT_IP_PER_SEC: "0", RATE_LIMIT_USER_PER_SEC: "0.01", RATE_LIMIT_USER_BURST: "3" },
+    });
+    try {
+      const refusedAfterBurst = async (q: typeof p, method: string, path: string, user: string) => {
+        const statuses: number[] = [];
+        let retryAfter: unknown;
+        for (let i = 0; i < 5; i++) {
+          const res = await q.client.call(method, path, { user });
+          statuses.push(res.status);
+          if (res.status === 429) retryAfter = res.headers["retry-after"];
+        }
+        return { limited: statuses.slice(3).every((s) => s === 429), retryAfter: Number(retryAfter) > 0 };
+      };
+      const routes = (eventId: number) => [
+        ["POST", `/api/events/${eventId}/entry`],
+        ["GET", `/api/queue/${eventId}/status`],
+        ["DELETE", `/api/queue/${eventId}`],
+        ["POST", `/api/events/${eventId}/issue`],
+        ["GET", "/api/me/coupons"],
+        ["GET", `/events/${eventId}`],
+        ["GET", `/queue/${eventId}`],
+      ];
+      const ipEvent = await perIp.client.createEvent({ rpmThreshold: 0 });
+      const addressOnly = [
+        ["GET", "/api/events"],
+        ["GET", `/api/events/${ipEvent}`],
+        ["GET", "/"],
+        ["GET", "/admin"],
+      ];
+      // Each user-facing route once per fresh user: only the address can run out.
+      for (const [method, path] of [...routes(ipEvent), ...addressOnly] as [string, string][]) {
+        expect(
+          await refusedAfterBurst(perIp, method, path, `ip-${method}-${path.length}`),
+          `${method} ${path}`,
+        ).toEqual({
+          limited: true,
+          retryAfter: true,
+        });
+      }
+      const userEvent = await perUser.client.createEvent({ rpmThreshold: 0 });
+      for (const [method, path] of routes(userEvent) as [string, string][]) {
+        expect(await refusedAfterBurst(perUser, method, path, "one-user"), `${method} ${path}`).toEqual({
+          limited: true,
+          retryAfter: true,
+        });
+      }
+    } finally {
+      await Promise.all([perIp.close(), perUser.close()]);
+    }
+  });
+
   it("answers 431 to oversized headers without falling over", async () => {
     const res = await fetch(`${p.router.url}/api/events`, { headers: { "x-junk": "x".repeat(20 * 1024) } });
     expect(res.status).toBe(431);

@@ -33,7 +33,7 @@ const parsers: Record<Server, (env: NodeJS.ProcessEnv) => unknown> = {
   coupon: parseCouponEnv,
   issuer: parseIssuerEnv,
 };
-const secretNames = ["ADMIN_TOKEN", "ADMISSION_SECRET", "DATABASE_URL"];
+const secretNames = ["ADMIN_TOKEN", "ADMISSION_SECRET", "IDENTITY_SECRET", "DATABASE_URL"];
 /** What each server's env schema reads, straight from servers/<name>/src/env.ts. */
 const envSource = (s: Server) => read(`servers/${s}/src/env.ts`);
 const defaultPort = (s: Server) => Number(/PORT: port\((\d+)\)/.exec(envSource(s))?.[1]);
@@ -75,6 +75,7 @@ function podEnv(c: Container, secrets: Record<string, string>): NodeJS.ProcessEn
 const strongSecrets = {
   ADMIN_TOKEN: "a".repeat(40),
   ADMISSION_SECRET: "s".repeat(40),
+  IDENTITY_SECRET: "i".repeat(40),
   DATABASE_URL: "mysql://rushgate:pw@mysql:3306/rushgate",
 };
 
@@ -176,7 +177,8 @@ describe("Kubernetes manifests", () => {
 
   it.each(servers)("ship placeholder secrets that %s refuses to start with", (s) => {
     const placeholders = secret.stringData;
-    for (const name of ["ADMIN_TOKEN", "ADMISSION_SECRET"]) expect(placeholders[name]).toMatch(/CHANGE-ME/);
+    for (const name of ["ADMIN_TOKEN", "ADMISSION_SECRET", "IDENTITY_SECRET"])
+      expect(placeholders[name]).toMatch(/CHANGE-ME/);
     if (!readsVariable(s, "ADMIN_TOKEN") && !readsVariable(s, "ADMISSION_SECRET")) return;
     expect(() => parsers[s](podEnv(container(s), placeholders))).toThrow(/ADMIN_TOKEN|ADMISSION_SECRET/);
   });
@@ -195,17 +197,35 @@ describe("Kubernetes manifests", () => {
     expect(config.COUPON_URL).toBe(`http://rushgate-coupon:${defaultPort("coupon")}`);
   });
 
-  it("expose only the router, through exactly one Ingress, trusting its X-Forwarded-For", () => {
+  it("expose only the router, through exactly one Ingress, but not its /metrics", () => {
     const ingresses = ofKind<K8sObject & { spec: IngressSpec }>("Ingress");
     expect(ingresses).toHaveLength(1);
     const spec = ingresses[0]!.spec;
-    const backends = [
-      ...(spec.defaultBackend ? [spec.defaultBackend] : []),
-      ...spec.rules.flatMap((r) => r.http.paths.map((p) => p.backend)),
-    ];
-    expect(backends.length).toBeGreaterThan(0);
-    for (const b of backends) expect(b.service).toEqual({ name: "rushgate-router", port: { name: "http" } });
-    expect(podEnv(container("router"), strongSecrets).TRUST_PROXY).toBe("true");
+    expect(spec.defaultBackend).toBeUndefined();
+    const paths = spec.rules.flatMap((r) => r.http.paths);
+    const router = { name: "rushgate-router", port: { name: "http" } };
+    expect(paths.find((p) => p.path === "/")?.backend.service).toEqual(router);
+    expect(paths.find((p) => p.path === "/metrics")?.backend.service).not.toEqual(
+      expect.objectContaining({ name: "rushgate-router" }),
+    );
+    // Every other path goes to the router, and no other Service of ours is reachable.
+    for (const p of paths.filter((p) => p.path !== "/metrics")) expect(p.backend.service).toEqual(router);
+    const services = ofKind<K8sObject>("Service").map((o) => o.metadata.name);
+    for (const p of paths.filter((p) => p.path === "/metrics"))
+      expect(services).not.toContain(p.backend.service.name);
+  });
+
+  it("drop a client-sent X-User-Id at the Ingress, and have the router trust only its proxies", () => {
+    const ingress = ofKind<K8sObject & { metadata: { annotations?: Record<string, string> } }>("Ingress")[0]!;
+    expect(ingress.metadata.annotations?.["nginx.ingress.kubernetes.io/configuration-snippet"]).toMatch(
+      /^more_clear_input_headers "X-User-Id";$/m,
+    );
+    const env = podEnv(container("router"), strongSecrets);
+    expect(env.TRUST_PROXY).toBeUndefined();
+    const parsed = parseRouterEnv(env);
+    expect(parsed.TRUSTED_PROXIES.list).not.toBe("");
+    expect(parsed.IDENTITY_SOURCES).not.toContain("plain");
+    expect(parsed.IDENTITY_SOURCES).not.toContain("proxy");
   });
 
   it("migrate with one Job pod that gets the database URL from the Secret", () => {
@@ -229,21 +249,39 @@ interface IngressBackend {
 }
 interface IngressSpec {
   defaultBackend?: IngressBackend;
-  rules: { http: { paths: { backend: IngressBackend }[] } }[];
+  rules: { http: { paths: { path: string; backend: IngressBackend }[] } }[];
 }
 
 describe("docker compose", () => {
   const compose = parse(read("infra/docker-compose.yml"), { merge: true }) as ComposeFile;
   const { services } = compose;
 
-  it("runs Redis, MySQL, the migration and the four servers", () => {
-    expect(Object.keys(services).sort()).toEqual(["migrate", "mysql", "redis", ...servers].sort());
+  it("runs Redis, MySQL, the migration, the four servers and the edge proxy", () => {
+    expect(Object.keys(services).sort()).toEqual(["edge", "migrate", "mysql", "redis", ...servers].sort());
   });
 
-  it("publishes only the router's port", () => {
+  it("publishes only the edge, which passes everything but /metrics to the router", () => {
     const published = Object.entries(services).filter(([, s]) => (s.ports ?? []).length > 0);
-    expect(published.map(([name]) => name)).toEqual(["router"]);
-    expect(services.router?.ports).toEqual([`\${ROUTER_PUBLISH:-127.0.0.1:8080}:${defaultPort("router")}`]);
+    expect(published.map(([name]) => name)).toEqual(["edge"]);
+    expect(services.edge?.ports).toEqual([`\${ROUTER_PUBLISH:-127.0.0.1:8080}:8080`]);
+    expect(services.edge?.volumes).toContain("./edge/nginx.conf:/etc/nginx/nginx.conf:ro");
+    const conf = read("infra/edge/nginx.conf");
+    expect(conf).toContain(`server router:${defaultPort("router")};`);
+    expect(conf).toMatch(/location = \/metrics \{\s*return 404;\s*\}/);
+  });
+
+  it("drops a client-sent X-User-Id at the edge, which alone the router trusts for X-Forwarded-For", () => {
+    const conf = read("infra/edge/nginx.conf")
+      .split("\n")
+      .map((l) => l.trim());
+    expect(conf).toContain('proxy_set_header X-User-Id "";');
+    // The first hop replaces what the client wrote rather than appending to it.
+    expect(conf).toContain("proxy_set_header X-Forwarded-For $remote_addr;");
+    const edgeAddress = services.edge?.networks?.default?.ipv4_address;
+    expect(edgeAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const env = resolveCompose(services.router?.environment ?? {});
+    expect(env.TRUSTED_PROXIES).toBe(edgeAddress);
+    expect(parseRouterEnv(env).IDENTITY_SOURCES).not.toContain("plain");
   });
 
   it("runs Redis on infra/redis/redis.conf, which keeps an AOF fsynced every second", () => {

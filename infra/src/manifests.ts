@@ -55,6 +55,7 @@ export interface ComposeService {
   volumes?: string[];
   healthcheck?: { test?: unknown };
   depends_on?: Record<string, { condition: string }>;
+  networks?: Record<string, { ipv4_address?: string }>;
 }
 
 export interface ComposeFile {

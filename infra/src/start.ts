@@ -129,7 +129,7 @@ async function main() {
   say(INSTANCES === 1 ? "all four servers are up:" : `${INSTANCES} instances of each server are up:`);
   for (const s of servers) say(`  ${s.name.padEnd(12)} http://127.0.0.1:${s.port}`);
   say(`demo event ${demo.id} "${demo.name}" (stock 100, threshold 60 requests/minute)`);
-  say("try it:");
+  say("try it (development mode takes a plain X-User-Id; production needs a signed identity, see README):");
   say(`  curl -s -X POST ${router}/api/events/${demo.id}/entry -H 'X-User-Id: alice'`);
   say(`  curl -s ${router}/api/queue/${demo.id}/status -H 'X-User-Id: alice'`);
   say(

@@ -1,7 +1,8 @@
 import { z } from "zod";
 
-/** SPEC §2: 1–64 characters of [A-Za-z0-9_-]. */
-export const userIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** SPEC §2: user ids are 1-64 characters of [A-Za-z0-9_-] (so never contain a dot). */
+export const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const userIdSchema = z.string().regex(USER_ID);
 
 /** Event ids are MySQL auto-increment ids; anything else is refused before it reaches Redis. */
 export const eventIdSchema = z

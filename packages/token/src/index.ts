@@ -15,13 +15,48 @@ export type VerifyResult = { ok: true; admission: Admission } | { ok: false; rea
 
 const VERSION = "v1";
 
-function sign(secret: string, payload: string): Buffer {
+function sign(secret: string | Buffer, payload: string): Buffer {
   return createHmac("sha256", secret).update(payload).digest();
 }
 
-export function mintToken(secret: string, admission: Admission): string {
-  const payload = `${VERSION}.${admission.eventId}.${admission.userId}.${Math.floor(admission.expiresAt)}`;
+/**
+ * The shape every rushgate token shares: dot-separated fields (none containing a dot), then the
+ * base64url HMAC-SHA256 of everything before it. The first field names the kind and version, so
+ * one kind of token is never read as another.
+ */
+export function sealParts(secret: string | Buffer, parts: readonly string[]): string {
+  const payload = parts.join(".");
   return `${payload}.${sign(secret, payload).toString("base64url")}`;
+}
+
+export type OpenResult = { ok: true; parts: string[] } | { ok: false; reason: "malformed" | "bad_signature" };
+
+/** The fields of a sealed token of `count` fields whose first is `version`, if its signature holds. */
+export function openParts(
+  secret: string | Buffer,
+  token: string,
+  version: string,
+  count: number,
+  maxLength = 256,
+): OpenResult {
+  if (token.length > maxLength) return { ok: false, reason: "malformed" };
+  const parts = token.split(".");
+  if (parts.length !== count + 1 || parts[0] !== version) return { ok: false, reason: "malformed" };
+  const given = Buffer.from(parts[count] as string, "base64url");
+  const wanted = sign(secret, parts.slice(0, count).join("."));
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+    return { ok: false, reason: "bad_signature" };
+  }
+  return { ok: true, parts: parts.slice(0, count) };
+}
+
+export function mintToken(secret: string, admission: Admission): string {
+  return sealParts(secret, [
+    VERSION,
+    String(admission.eventId),
+    admission.userId,
+    String(Math.floor(admission.expiresAt)),
+  ]);
 }
 
 export function verifyToken(
@@ -29,15 +64,9 @@ export function verifyToken(
   token: string,
   expected: { eventId: number; userId: string; now: number },
 ): VerifyResult {
-  if (token.length > 256) return { ok: false, reason: "malformed" };
-  const parts = token.split(".");
-  if (parts.length !== 5 || parts[0] !== VERSION) return { ok: false, reason: "malformed" };
-  const [, eventId, userId, expiresAt, sig] = parts as [string, string, string, string, string];
-  const given = Buffer.from(sig, "base64url");
-  const wanted = sign(secret, parts.slice(0, 4).join("."));
-  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-    return { ok: false, reason: "bad_signature" };
-  }
+  const opened = openParts(secret, token, VERSION, 4);
+  if (!opened.ok) return opened;
+  const [, eventId, userId, expiresAt] = opened.parts as [string, string, string, string];
   if (Number(eventId) !== expected.eventId || userId !== expected.userId) {
     return { ok: false, reason: "foreign" };
   }

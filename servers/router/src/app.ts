@@ -1,3 +1,4 @@
+import type { IdentityResolver } from "@rushgate/identity";
 import type { Logger } from "@rushgate/logger";
 import type { Keys, RedisClient } from "@rushgate/redis";
 import { type AppEnv, createBaseApp, type Metrics, mountRoutes } from "@rushgate/service";
@@ -7,7 +8,7 @@ import type { RouterEnv } from "./env";
 import type { Gate } from "./gate";
 import { registerPages } from "./pages";
 import type { QueueDeps } from "./queue";
-import { type Budget, rateLimit } from "./rate-limit";
+import { type Budgets, limitAddress } from "./rate-limit";
 import { registerAdminTraffic } from "./routes/admin-traffic";
 import { apiRoutes } from "./routes/api";
 import { registerForwarded } from "./routes/forwarded";
@@ -22,8 +23,10 @@ export interface RouterDeps {
   queue: QueueDeps;
   coupon: Upstream;
   logger: Logger;
-  /** Rate-limit budgets, shared with the raw fast path (fast-path.ts). */
-  budgets: { entry: Budget; status: Budget };
+  /** Who the user is (SPEC §2); also used by the raw fast path. */
+  identity: IdentityResolver;
+  /** Rate-limit budgets of every public route group, shared with the raw fast path (fast-path.ts). */
+  budgets: Budgets;
   metrics: Metrics & { gateDecisions: Counter<"decision"> };
 }
 
@@ -35,10 +38,23 @@ export function createApp(deps: RouterDeps): Hono<AppEnv> {
       await deps.redis.ping();
     },
   });
-  // The event page is an entry and the waiting-room page a status poll: same budgets as the API
-  // routes, which spend theirs in the handler (routes/api.ts), on both paths.
-  app.use("/events/:eventId", rateLimit(deps.budgets.entry, deps.env.TRUST_PROXY));
-  app.use("/queue/:eventId", rateLimit(deps.budgets.status, deps.env.TRUST_PROXY));
+  // Every public route spends its group's per-address budget here, before anything else; the
+  // per-user budget is spent once the identity is known (identify(), browserUser()). The event
+  // page is an entry, the waiting-room page a status poll, the coupon form an issue.
+  const routes: [keyof Budgets, string[]][] = [
+    ["entry", ["/api/events/:eventId/entry", "/events/:eventId"]],
+    ["status", ["/api/queue/:eventId/status", "/queue/:eventId"]],
+    ["leave", ["/api/queue/:eventId"]],
+    ["events", ["/api/events", "/api/events/:eventId"]],
+    ["issue", ["/api/events/:eventId/issue", "/events/:eventId/issue"]],
+    ["coupons", ["/api/me/coupons"]],
+    ["pages", ["/", "/assets/*"]],
+    ["admin", ["/admin", "/admin/*"]],
+  ];
+  for (const [name, paths] of routes) {
+    const limit = limitAddress(deps.budgets[name], deps.identity);
+    for (const path of paths) app.use(path, limit);
+  }
   mountRoutes(app, apiRoutes(deps));
   registerForwarded(app, deps);
   registerAdminTraffic(app, deps);

@@ -1,41 +1,76 @@
-import { randomBytes } from "node:crypto";
-import { ApiError, userIdSchema } from "@rushgate/api";
+import {
+  createIdentityResolver,
+  createJwtVerifier,
+  type IdentityRequest,
+  type IdentityResolver,
+  UID_COOKIE,
+} from "@rushgate/identity";
 import { type AppEnv, assertSameOrigin, setRequestAuthorization } from "@rushgate/service";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
+import type { RouterEnv } from "./env";
+import { type Budget, refuseOver, socketAddress } from "./rate-limit";
 
-/** The browser's identity (SPEC §2). */
-export const UID_COOKIE = "uid";
+export { UID_COOKIE };
 
 /** The admission token of one event, for browsers (SPEC §3). */
 export const admissionCookie = (eventId: number) => `rg_adm_${eventId}`;
 
 const UID_MAX_AGE_S = 365 * 24 * 3600;
 
+/** The router's identity resolver, built once from its configuration (SPEC §2). */
+export function createIdentity(env: RouterEnv): IdentityResolver {
+  const jwt = env.IDENTITY_SOURCES.includes("jwt")
+    ? createJwtVerifier({
+        publicKey: env.IDENTITY_JWT_PUBLIC_KEY,
+        jwksUrl: env.IDENTITY_JWKS_URL,
+        issuer: env.IDENTITY_JWT_ISSUER,
+        audience: env.IDENTITY_JWT_AUDIENCE,
+        algorithms: env.IDENTITY_JWT_ALGORITHMS,
+      })
+    : undefined;
+  return createIdentityResolver({
+    sources: env.IDENTITY_SOURCES,
+    secret: env.IDENTITY_SECRET,
+    jwt,
+    proxies: env.TRUSTED_PROXIES.blocks,
+    anonymousSecret: env.ADMISSION_SECRET,
+    header: env.IDENTITY_HEADER,
+    cookie: env.IDENTITY_COOKIE,
+  });
+}
+
+/** A hono request as the resolver reads it. */
+export function identityRequest(c: Context): IdentityRequest {
+  return {
+    header: (name) => c.req.header(name),
+    cookies: (name) => getCookie(c, name),
+    remoteAddress: socketAddress(c),
+  };
+}
+
 /** Cookies get `Secure` when the page was reached over HTTPS (directly or through a proxy). */
 export function isHttps(c: Context): boolean {
   return c.req.url.startsWith("https:") || c.req.header("x-forwarded-proto") === "https";
 }
 
+function spendUser(budget: Budget | undefined, userId: string) {
+  if (budget) refuseOver(budget.user(userId));
+}
+
 /**
- * SPEC §2: API callers send `X-User-Id`; browsers carry a `uid` cookie, which the router turns
- * into `X-User-Id` for the servers behind it. A present but malformed header is refused rather
- * than silently replaced by the cookie.
- *
- * SPEC §3: a browser carries its admission as the `rg_adm_<eventId>` cookie. On a route with an
- * event id, a cookie-identified request without `Authorization` has that cookie turned into
+ * API routes: the user is whoever the resolver says (SPEC §2), then spends the route's per-user
+ * budget. SPEC §3: a browser carries its admission as the `rg_adm_<eventId>` cookie; on a route
+ * with an event id, a request without `Authorization` has that cookie turned into
  * `Authorization: Bearer …` for the upstream; such a request, if unsafe, must come from this site.
  */
-export function identify(): MiddlewareHandler<AppEnv> {
+export function identify(identity: IdentityResolver, budget?: Budget): MiddlewareHandler<AppEnv> {
   return async function identify(c, next) {
-    const header = c.req.header("x-user-id");
-    const candidate = header ?? getCookie(c, UID_COOKIE);
-    const parsed = userIdSchema.safeParse(candidate);
-    if (!parsed.success)
-      throw new ApiError("invalid_user", "X-User-Id must be 1-64 characters of [A-Za-z0-9_-]");
-    c.set("userId", parsed.data);
+    const userId = await identity.resolve(identityRequest(c));
+    spendUser(budget, userId);
+    c.set("userId", userId);
     const eventId = c.req.param("eventId");
-    if (header === undefined && eventId !== undefined && c.req.header("authorization") === undefined) {
+    if (eventId !== undefined && c.req.header("authorization") === undefined) {
       const token = getCookie(c, admissionCookie(Number(eventId)));
       if (token) {
         assertSameOrigin(c);
@@ -46,31 +81,30 @@ export function identify(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** A fresh browser id: 128 random bits, 22 characters of [A-Za-z0-9_-]. */
-export function newUserId(): string {
-  return randomBytes(16).toString("base64url");
-}
-
 /**
- * Pages: the user is `X-User-Id` when the site's login sets it, else the `uid` cookie, which the
- * first visit makes (random, HttpOnly, SameSite=Lax, a year long).
+ * Pages: the user as for the API, except that a visitor with no identity (or a uid cookie this
+ * site did not make) gets a fresh anonymous one when that source is on: random, signed, kept in
+ * the `uid` cookie (HttpOnly, SameSite=Lax, a year long). Called inside a page handler, so that a
+ * refusal is answered as a page.
  */
-export function identifyBrowser(): MiddlewareHandler<AppEnv> {
-  return async function identifyBrowser(c, next) {
-    const header = userIdSchema.safeParse(c.req.header("x-user-id"));
-    const cookie = userIdSchema.safeParse(getCookie(c, UID_COOKIE));
-    let userId = header.success ? header.data : cookie.success ? cookie.data : undefined;
-    if (userId === undefined) {
-      userId = newUserId();
-      setCookie(c, UID_COOKIE, userId, {
-        path: "/",
-        httpOnly: true,
-        sameSite: "Lax",
-        secure: isHttps(c),
-        maxAge: UID_MAX_AGE_S,
-      });
-    }
-    c.set("userId", userId);
-    await next();
-  };
+export async function browserUser(
+  c: Context<AppEnv>,
+  identity: IdentityResolver,
+  budget?: Budget,
+): Promise<string> {
+  let userId = await identity.browser(identityRequest(c));
+  if (userId === undefined) {
+    const fresh = identity.newAnonymous();
+    userId = fresh.userId;
+    setCookie(c, UID_COOKIE, fresh.cookie, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "Lax",
+      secure: isHttps(c),
+      maxAge: UID_MAX_AGE_S,
+    });
+  }
+  spendUser(budget, userId);
+  c.set("userId", userId);
+  return userId;
 }

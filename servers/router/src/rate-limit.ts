@@ -1,8 +1,8 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { ApiError } from "@rushgate/api";
+import type { IdentityResolver } from "@rushgate/identity";
 import type { AppEnv } from "@rushgate/service";
-import type { MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
+import type { Context, MiddlewareHandler } from "hono";
 
 interface Bucket {
   tokens: number;
@@ -47,49 +47,54 @@ export interface RateLimits {
   ipBurst: number;
 }
 
-/** The client's address: the first X-Forwarded-For entry behind a trusted proxy, else the socket's. */
-export function clientAddress(
-  forwardedFor: string | undefined,
-  socketAddress: string | undefined,
-  trustProxy: boolean,
-) {
-  if (trustProxy) {
-    const forwarded = forwardedFor?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return socketAddress ?? "unknown";
-}
-
 /**
- * One budget (entry or status) per user and per IP. Returns 0 when the request may go on, else
- * the seconds to wait. A limit of 0 turns that limit off. Shared by the hono middleware and the
- * router's raw fast path (fast-path.ts), so both spend the same buckets.
+ * One route group's budget per client address and per user; each returns 0 when the request may
+ * go on, else the seconds to wait, and a limit of 0 is off. The address is spent before the
+ * identity is checked (so forged identities are limited too), the user once it is known. Calling
+ * the budget itself spends both. Shared by the hono middleware and the router's raw fast path
+ * (fast-path.ts), so both spend the same buckets.
  */
 export function createBudget(name: string, limits: RateLimits) {
   const perUser =
     limits.userPerSec > 0 ? createLimiter({ ratePerSec: limits.userPerSec, burst: limits.userBurst }) : null;
   const perIp =
     limits.ipPerSec > 0 ? createLimiter({ ratePerSec: limits.ipPerSec, burst: limits.ipBurst }) : null;
-  return function spend(ip: string, user: string): number {
-    return Math.max(perIp ? perIp(`${name}:${ip}`) : 0, perUser && user ? perUser(`${name}:${user}`) : 0);
-  };
+  const ip = (address: string) => (perIp ? perIp(`${name}:${address}`) : 0);
+  const user = (userId: string) => (perUser ? perUser(`${name}:${userId}`) : 0);
+  return Object.assign((address: string, userId: string) => Math.max(ip(address), user(userId)), {
+    ip,
+    user,
+  });
 }
 
 export type Budget = ReturnType<typeof createBudget>;
 
-/** `429 too_many_requests` with `Retry-After` for a user (X-User-Id or uid cookie) or an IP over budget. */
-export function rateLimit(budget: Budget, trustProxy: boolean): MiddlewareHandler<AppEnv> {
-  return async function rateLimited(c, next) {
-    const user = (c.req.header("x-user-id") ?? getCookie(c, "uid") ?? "").slice(0, 64);
-    let socketAddress: string | undefined;
-    try {
-      socketAddress = getConnInfo(c).remote.address;
-    } catch {
-      socketAddress = undefined;
-    }
-    const wait = budget(clientAddress(c.req.header("x-forwarded-for"), socketAddress, trustProxy), user);
-    if (wait > 0)
-      throw new ApiError("too_many_requests", `slow down: try again in ${wait} s`, { retryAfter: wait });
+/** The public route groups, each with its own buckets. */
+export const BUDGETS = ["entry", "status", "leave", "events", "issue", "coupons", "pages", "admin"] as const;
+export type Budgets = Record<(typeof BUDGETS)[number], Budget>;
+
+export function createBudgets(limits: RateLimits): Budgets {
+  return Object.fromEntries(BUDGETS.map((name) => [name, createBudget(name, limits)])) as Budgets;
+}
+
+/** `429 too_many_requests` with `Retry-After` when `wait` (seconds) is above 0. */
+export function refuseOver(wait: number) {
+  if (wait > 0)
+    throw new ApiError("too_many_requests", `slow down: try again in ${wait} s`, { retryAfter: wait });
+}
+
+export function socketAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined; // app.request in tests: no socket
+  }
+}
+
+/** Spends the per-address budget of a route (the per-user one is spent by identify()). */
+export function limitAddress(budget: Budget, identity: IdentityResolver): MiddlewareHandler<AppEnv> {
+  return async function limitAddress(c, next) {
+    refuseOver(budget.ip(identity.address(c.req.header("x-forwarded-for"), socketAddress(c))));
     await next();
   };
 }

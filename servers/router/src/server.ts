@@ -12,7 +12,8 @@ import type { Hono } from "hono";
 import { createApp, type RouterDeps } from "./app";
 import { parseRouterEnv, type RouterEnv } from "./env";
 import { createGate } from "./gate";
-import { createBudget } from "./rate-limit";
+import { createIdentity } from "./identity";
+import { createBudgets } from "./rate-limit";
 import { apiRoutes } from "./routes/api";
 import { call, createUpstream } from "./upstream";
 
@@ -57,7 +58,8 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer & { app
     coupon,
     logger,
     metrics: { ...metrics, gateDecisions },
-    budgets: { entry: createBudget("entry", limits), status: createBudget("status", limits) },
+    identity: createIdentity(env),
+    budgets: createBudgets(limits),
   };
   const app = createApp(deps);
   gate.start();

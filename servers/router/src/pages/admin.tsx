@@ -10,7 +10,7 @@ import { safeEqual } from "@rushgate/token";
 import type { Hono, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { RouterDeps } from "../app";
-import { identifyBrowser, isHttps } from "../identity";
+import { isHttps } from "../identity";
 import { page } from "./event";
 import { Layout, Notice, render } from "./layout";
 
@@ -142,7 +142,6 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: RouterDeps, secure: 
   app.get(
     "/admin",
     secure,
-    identifyBrowser(),
     page(async (c) => {
       if (!verifyAdminSession(token, getCookie(c, ADMIN_COOKIE))) return render(c, <SignInPage />);
       return render(c, <DashboardPage threshold={deps.gate.globalThreshold()} />);
@@ -152,7 +151,6 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: RouterDeps, secure: 
   app.post(
     "/admin/login",
     secure,
-    identifyBrowser(),
     page(async (c) => {
       assertSameOrigin(c);
       const form = await c.req.parseBody();

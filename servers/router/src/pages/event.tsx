@@ -3,7 +3,7 @@ import { type AppEnv, assertSameOrigin } from "@rushgate/service";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { RouterDeps } from "../app";
-import { admissionCookie, identifyBrowser, isHttps } from "../identity";
+import { admissionCookie, browserUser, isHttps } from "../identity";
 import { enterEvent } from "../routes/entry";
 import { errorCode, getEvent, myCoupons, type PageContext, upstreamJson } from "./data";
 import { Layout, Notice, type NoticeProps, render, Time } from "./layout";
@@ -164,6 +164,28 @@ export function page(handler: (c: Context<AppEnv>) => Promise<Response>) {
           />,
           403,
         );
+      if (code === "unauthorized" || code === "invalid_user")
+        return render(
+          c,
+          <ErrorPage
+            title="Please sign in"
+            detail="We could not tell who you are: your sign-in is missing or has expired. Sign in on the site, then come back."
+          />,
+          code === "unauthorized" ? 401 : 400,
+        );
+      if (code === "too_many_requests") {
+        if (err instanceof ApiError && err.retryAfter !== undefined)
+          c.header("retry-after", String(err.retryAfter));
+        return render(
+          c,
+          <ErrorPage
+            title="Slow down"
+            detail="This browser sent too many requests at once. This page tries again by itself in a few seconds."
+            retry={c.req.method === "GET" ? c.req.path : "/"}
+          />,
+          429,
+        );
+      }
       if (code !== "service_unavailable") c.get("log").error({ err }, "page failed");
       return render(
         c,
@@ -228,10 +250,9 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
   app.get(
     "/events/:eventId",
     secure,
-    identifyBrowser(),
     page(async (c) => {
       const eventId = eventIdOf(c);
-      const userId = c.get("userId");
+      const userId = await browserUser(c, deps.identity, deps.budgets.entry);
       const ctx = pageContext(c);
       let admission: { token: string; expiresAt: string } | undefined;
       try {
@@ -264,11 +285,10 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
   app.post(
     "/events/:eventId/issue",
     secure,
-    identifyBrowser(),
     page(async (c) => {
       assertSameOrigin(c);
       const eventId = eventIdOf(c);
-      const userId = c.get("userId");
+      const userId = await browserUser(c, deps.identity, deps.budgets.issue);
       const ctx = pageContext(c);
       const token = getCookie(c, admissionCookie(eventId));
       let notice: NoticeProps = issueNotices.not_admitted;

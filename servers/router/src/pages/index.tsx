@@ -2,7 +2,7 @@ import type { AppEnv } from "@rushgate/service";
 import type { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import type { RouterDeps } from "../app";
-import { identifyBrowser } from "../identity";
+import { browserUser } from "../identity";
 import { registerAdminPages } from "./admin";
 import { assets } from "./assets";
 import { listEvents } from "./data";
@@ -51,8 +51,11 @@ export function registerPages(app: Hono<AppEnv>, deps: RouterDeps) {
   app.get(
     "/",
     secure,
-    identifyBrowser(),
     page(async (c) => {
+      // The first page visit makes the anonymous id (when that source is on); the list itself
+      // needs no identity, so a visitor who has not signed in yet still sees it.
+      if (deps.env.IDENTITY_SOURCES.includes("anonymous"))
+        await browserUser(c, deps.identity, deps.budgets.pages);
       const events = await listEvents(deps.coupon, pageContext(c)).catch(() => null);
       return render(c, <HomePage events={events} />, events === null ? 503 : 200);
     }),

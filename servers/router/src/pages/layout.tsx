@@ -71,7 +71,7 @@ export function Notice(props: NoticeProps) {
 }
 
 /** Renders a page: doctype, never cached (every page is personal or live). */
-export async function render(c: Context, page: Child, status: 200 | 400 | 401 | 403 | 404 | 503 = 200) {
+export async function render(c: Context, page: Child, status: 200 | 400 | 401 | 403 | 404 | 429 | 503 = 200) {
   c.header("cache-control", "no-store");
   return c.html(html`<!doctype html>${page}`, status);
 }

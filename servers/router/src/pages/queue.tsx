@@ -2,7 +2,7 @@ import { ApiError, type EventView, type WaitingBody } from "@rushgate/api";
 import type { AppEnv } from "@rushgate/service";
 import type { Hono, MiddlewareHandler } from "hono";
 import type { RouterDeps } from "../app";
-import { identifyBrowser } from "../identity";
+import { browserUser } from "../identity";
 import { joinQueue } from "../queue";
 import { getEvent } from "./data";
 import { eventIdOf, NotFoundPage, page, pageContext } from "./event";
@@ -121,13 +121,13 @@ export function registerQueuePage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
   app.get(
     "/queue/:eventId",
     secure,
-    identifyBrowser(),
     page(async (c) => {
       const eventId = eventIdOf(c);
+      const userId = await browserUser(c, deps.identity, deps.budgets.status);
       const ctx = pageContext(c);
       const [event, joined] = await Promise.all([
         getEvent(deps.coupon, ctx, eventId),
-        joinQueue(deps.queue, eventId, c.get("userId")).then(
+        joinQueue(deps.queue, eventId, userId).then(
           (result) => ({ result }),
           (err: unknown) => ({ err }),
         ),

@@ -1,12 +1,12 @@
 import type { IncomingMessage } from "node:http";
-import { getConnInfo } from "@hono/node-server/conninfo";
-import { ApiError, eventParamSchema, userIdSchema } from "@rushgate/api";
+import { eventParamSchema } from "@rushgate/api";
+import { incomingRequest } from "@rushgate/identity";
 import type { AnyRoute, AppEnv, Route } from "@rushgate/service";
 import type { Context } from "hono";
 import type { RouterDeps } from "../app";
 import { identify } from "../identity";
 import { leaveQueue, queueStatus } from "../queue";
-import { type Budget, clientAddress } from "../rate-limit";
+import { type Budget, refuseOver } from "../rate-limit";
 import { call } from "../upstream";
 import { enterEvent } from "./entry";
 
@@ -14,54 +14,46 @@ import { enterEvent } from "./entry";
 export interface Caller {
   userId: string;
   authorization: string | undefined;
-  ip: string;
+  /** The client's address; undefined when the app's middleware has spent its budget already. */
+  ip: string | undefined;
 }
 
 type EventParams = { eventId: number };
 
 /**
  * The API routes of a rush — entry, status, leave, issue — each written once and served both by
- * the hono app and, in their plain form (an `X-User-Id`, no cookie identity, no body), by the
- * raw core on Node's request (SPEC §4: a status poll is answered by the first process that
- * receives it, from Redis). The hono path adds what only browsers need: the `uid` and admission
- * cookies, and the same-origin check that comes with them.
+ * the hono app and, in their plain form (an identity the resolver vouches for at once, no
+ * cookie, no body), by the raw core on Node's request (SPEC §4: a status poll is answered by the
+ * first process that receives it, from Redis). The hono path adds what only browsers need: the
+ * `uid` and admission cookies, and the same-origin check that comes with them.
  */
 export function apiRoutes(deps: RouterDeps): AnyRoute[] {
-  const trustProxy = deps.env.TRUST_PROXY;
+  const { identity } = deps;
 
   function rawInput(req: IncomingMessage): Caller | undefined {
-    const user = req.headers["x-user-id"];
-    if (typeof user !== "string" || !userIdSchema.safeParse(user).success) return undefined;
+    // A browser (cookies) goes through the app, which also turns its admission cookie into
+    // Authorization; so does any identity the resolver cannot vouch for at once (SPEC §2).
+    if (req.headers.cookie !== undefined) return undefined;
+    const userId = identity.peek(incomingRequest(req));
+    if (userId === undefined) return undefined;
     const forwardedFor = req.headers["x-forwarded-for"];
     return {
-      userId: user,
+      userId,
       authorization: req.headers.authorization,
-      ip: clientAddress(
+      ip: identity.address(
         typeof forwardedFor === "string" ? forwardedFor : undefined,
         req.socket.remoteAddress,
-        trustProxy,
       ),
     };
   }
 
   function appInput(c: Context<AppEnv>): Caller {
-    let socketAddress: string | undefined;
-    try {
-      socketAddress = getConnInfo(c).remote.address;
-    } catch {
-      socketAddress = undefined; // not served by @hono/node-server (app.request in tests)
-    }
-    return {
-      userId: c.get("userId"),
-      authorization: c.req.header("authorization"),
-      ip: clientAddress(c.req.header("x-forwarded-for"), socketAddress, trustProxy),
-    };
+    return { userId: c.get("userId"), authorization: c.req.header("authorization"), ip: undefined };
   }
 
-  function spend(budget: Budget | undefined, caller: Caller) {
-    const wait = budget ? budget(caller.ip, caller.userId) : 0;
-    if (wait > 0)
-      throw new ApiError("too_many_requests", `slow down: try again in ${wait} s`, { retryAfter: wait });
+  /** The route group's budget: per address (unless spent already) and per user. */
+  function spend(budget: Budget, caller: Caller) {
+    refuseOver(caller.ip === undefined ? budget.user(caller.userId) : budget(caller.ip, caller.userId));
   }
 
   const route = (
@@ -73,7 +65,7 @@ export function apiRoutes(deps: RouterDeps): AnyRoute[] {
     path,
     params: eventParamSchema,
     rawInput,
-    middleware: [identify()],
+    middleware: [identify(identity)],
     appInput,
     handle,
   });
@@ -88,10 +80,12 @@ export function apiRoutes(deps: RouterDeps): AnyRoute[] {
       return { status: 200, body: await queueStatus(deps.queue, eventId, caller.userId) };
     }),
     route("DELETE", "/api/queue/:eventId", async (caller, { eventId }) => {
+      spend(deps.budgets.leave, caller);
       await leaveQueue(deps.queue, eventId, caller.userId);
       return { status: 204 };
     }),
     route("POST", "/api/events/:eventId/issue", async (caller, { eventId }, ctx) => {
+      spend(deps.budgets.issue, caller);
       const headers: Record<string, string> = { "x-user-id": caller.userId, "x-request-id": ctx.requestId };
       if (caller.authorization) headers.authorization = caller.authorization;
       const res = await call(

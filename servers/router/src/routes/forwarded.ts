@@ -37,7 +37,7 @@ export function registerForwarded(app: Hono<AppEnv>, deps: RouterDeps) {
 
   app.get("/api/events", toCoupon);
   app.get("/api/events/:eventId", event, toCoupon);
-  app.get("/api/me/coupons", identify(), toCoupon);
+  app.get("/api/me/coupons", identify(deps.identity, deps.budgets.coupons), toCoupon);
 
   const admin = requireAdmin(deps.env.ADMIN_TOKEN);
   app.post("/admin/api/events", admin, toCoupon);
