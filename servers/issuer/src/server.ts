@@ -27,7 +27,7 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
   });
   const worker = createIssuerWorker({
     redis,
-    bullPrefix: keys.bullPrefix,
+    keys,
     db: database.db,
     concurrency: env.ISSUER_CONCURRENCY,
     batchSize: env.ISSUER_BATCH_SIZE,
@@ -51,6 +51,7 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
     queue,
     log: logger.child({ component: "reconciler" }),
     minAgeMs: env.RECONCILE_MIN_AGE_MS,
+    retentionMs: env.EVENT_RETENTION_SECONDS * 1000,
     intervalMs: env.RECONCILE_INTERVAL_MS,
   });
   worker.start();
