@@ -57,7 +57,7 @@ export async function startPlatform(options: PlatformOptions = {}) {
   const issuer =
     options.issuer === false
       ? undefined
-      : await startIssuer(parseIssuerEnv({ ...common, RECONCILE_INTERVAL_MS: "3600000" }));
+      : await startIssuer(parseIssuerEnv({ RECONCILE_INTERVAL_MS: "3600000", ...common }));
   const router = await startRouter(
     parseRouterEnv({
       ...common,
