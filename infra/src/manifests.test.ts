@@ -121,11 +121,30 @@ describe("Kubernetes manifests", () => {
     const c = container(s);
     const port = (p: number | string | undefined) =>
       typeof p === "number" ? p : c.ports?.find((cp) => cp.name === p)?.containerPort;
-    expect(c.ports?.map((p) => p.containerPort)).toEqual([defaultPort(s)]);
+    expect(c.ports?.map((p) => p.containerPort)).toEqual([defaultPort(s), defaultPort(s) + 1000]);
     expect(c.readinessProbe?.httpGet?.path).toBe("/readyz");
     expect(port(c.readinessProbe?.httpGet?.port)).toBe(defaultPort(s));
     expect(c.livenessProbe?.httpGet?.path).toBe("/healthz");
     expect(port(c.livenessProbe?.httpGet?.port)).toBe(defaultPort(s));
+  });
+
+  it.each(servers)("scrape %s on its metrics port, which no Service (so no Ingress) routes to", (s) => {
+    const env = parsers[s](podEnv(container(s), strongSecrets)) as { PORT: number; METRICS_PORT?: number };
+    const port = env.METRICS_PORT;
+    expect(port).toBe(defaultPort(s) + 1000);
+    if (port === undefined) return;
+    expect(container(s).ports).toContainEqual({ name: "metrics", containerPort: port });
+    expect(deployment(s).spec.template.metadata.annotations).toMatchObject({
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": String(port),
+      "prometheus.io/path": "/metrics",
+    });
+    for (const service of ofKind<K8sObject & { spec: { ports: ServicePort[] } }>("Service")) {
+      for (const p of service.spec.ports) {
+        expect(p.targetPort, `${service.metadata.name}`).not.toBe("metrics");
+        expect([p.port, p.targetPort], `${service.metadata.name}`).not.toContain(port);
+      }
+    }
   });
 
   it("set cpu and memory requests and limits on every container", () => {
@@ -224,6 +243,10 @@ describe("Kubernetes manifests", () => {
   });
 });
 
+interface ServicePort {
+  port: number;
+  targetPort?: number | string;
+}
 interface IngressBackend {
   service: { name: string; port: { name?: string; number?: number } };
 }

@@ -2,7 +2,7 @@ import { ISSUANCE_QUEUE, issuanceJobOptions } from "@rushgate/api";
 import { createDb } from "@rushgate/db";
 import { createLogger } from "@rushgate/logger";
 import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
-import { counter, createMetrics, listen, type RunningServer } from "@rushgate/service";
+import { counter, createMetrics, listen, metricsPort, type RunningServer } from "@rushgate/service";
 import { Queue } from "bullmq";
 import { type CouponDeps, createApp } from "./app";
 import { type CouponEnv, parseCouponEnv } from "./env";
@@ -41,6 +41,7 @@ export async function startCoupon(env: CouponEnv): Promise<RunningServer> {
     app,
     port: env.PORT,
     host: env.HOST,
+    metrics: { registry: metrics.registry, port: metricsPort(env) },
     drainMs: env.SHUTDOWN_DRAIN_MS,
     logger,
     onClose: async () => {

@@ -1,6 +1,6 @@
 import { createLogger } from "@rushgate/logger";
 import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
-import { counter, createMetrics, listen, type RunningServer } from "@rushgate/service";
+import { counter, createMetrics, listen, metricsPort, type RunningServer } from "@rushgate/service";
 import { createApp, type RouterDeps } from "./app";
 import { parseRouterEnv, type RouterEnv } from "./env";
 import { createFastPath } from "./fast-path";
@@ -59,6 +59,7 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer> {
     app,
     port: env.PORT,
     host: env.HOST,
+    metrics: { registry: metrics.registry, port: metricsPort(env) },
     drainMs: env.SHUTDOWN_DRAIN_MS,
     fastPath: createFastPath(deps),
     logger,
