@@ -16,7 +16,7 @@ const shape = {
   RECONCILE_MIN_AGE_MS: positiveInt(10_000),
   /**
    * How long an ended event's Redis keys are kept once MySQL holds every issuance; then the
-   * reconciler removes them (0: at the first reconcile after the end).
+   * reconciler removes them (never sooner than 2 minutes after the end: retention.ts).
    */
   EVENT_RETENTION_SECONDS: z.coerce.number().int().min(0).default(3600),
 };

@@ -5,7 +5,7 @@ import { type Keys, parseIssued, type RedisClient } from "@rushgate/redis";
 import type { Queue } from "bullmq";
 import { sql } from "drizzle-orm";
 import { syncFailedSets, unmarkFailed } from "./failed";
-import { countPendingJobs, listKeptEvents, redisNow, retireEvent } from "./retention";
+import { countPendingJobs, listKeptEvents, redisNow, retireEvent, SCHEDULER_QUIET_MS } from "./retention";
 
 export interface ReconcileDeps {
   redis: RedisClient;
@@ -29,8 +29,8 @@ export interface ReconcileResult {
  * Repairs what a crash between the issue script and the enqueue left behind (SPEC §5): every
  * user in an event's Redis issued set who has neither a MySQL row nor a job gets a job again,
  * under the same deterministic id. Failed jobs (MySQL away for longer than their retries) are
- * retried once MySQL answers. An event that ended over `retentionMs` ago, whose every issuance is
- * in MySQL with no job left, is removed from Redis (SPEC §7). Idempotent, so several issuers may
+ * retried once MySQL answers. An event that ended over `retentionMs` ago (two minutes at least),
+ * whose every issuance is in MySQL with no job left, is removed from Redis (SPEC §7). Idempotent, so several issuers may
  * run it at once.
  */
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
@@ -46,7 +46,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
   await db.execute(sql`SELECT 1`);
   const now = await redisNow(redis);
   for (const { eventId, endsAt } of events) {
-    const retiring = endsAt + deps.retentionMs <= now;
+    const retiring = endsAt + Math.max(deps.retentionMs, SCHEDULER_QUIET_MS) <= now;
     const scan = await repairEvent(deps, eventId, now, retiring, result);
     if (retiring && scan.outstanding === 0 && scan.pendingJobs === 0) {
       await retireEvent(redis, keys, eventId);

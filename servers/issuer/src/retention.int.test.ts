@@ -38,7 +38,7 @@ async function keysOf(eventId: number): Promise<string[]> {
 describe("retention of ended events", () => {
   it("removes every Redis key of an event once it ended a retention ago and MySQL has all of it", async () => {
     const users = ["r-1", "r-2", "r-3"];
-    const id = await endedEvent(users, 10_000);
+    const id = await endedEvent(users, 180_000);
     await t.fx.redis.zadd(t.fx.keys.event(id).waiting, 1, "never-admitted");
     await t.fx.redis.zadd(t.fx.keys.event(id).running, Date.now() - 1, "expired-slot");
     expect((await keysOf(id)).length).toBeGreaterThan(3);
@@ -59,21 +59,30 @@ describe("retention of ended events", () => {
   });
 
   it("keeps an ended event while its retention runs", async () => {
-    const id = await endedEvent(["kept"], 10_000);
-    await reconcile(t.deps(0, 60_000));
+    const id = await endedEvent(["kept"], 180_000);
+    await reconcile(t.deps(0, 3_600_000));
     await t.drain(id, 1);
-    expect(await reconcile(t.deps(0, 60_000))).toMatchObject({ retired: 0 });
+    expect(await reconcile(t.deps(0, 3_600_000))).toMatchObject({ retired: 0 });
     expect(await t.fx.redis.hlen(t.fx.keys.event(id).issued)).toBe(1);
   });
 
+  it("keeps an event for two minutes after its end even with no retention: the scheduler may still tick it", async () => {
+    const id = await endedEvent(["quiet"], 30_000);
+    await reconcile(t.deps(0, 0));
+    await t.drain(id, 1);
+    expect(await reconcile(t.deps(0, 0))).toMatchObject({ retired: 0 });
+    await t.fx.redis.zadd(t.fx.keys.events, Date.now() - 121_000, String(id));
+    expect(await reconcile(t.deps(0, 0))).toMatchObject({ retired: 1 });
+  });
+
   it("keeps an ended event while an issuance is missing from MySQL, even one too young to repair", async () => {
-    const id = await endedEvent(["young"], 10_000);
+    const id = await endedEvent(["young"], 180_000);
     expect(await reconcile(t.deps(3_600_000, 0))).toMatchObject({ checked: 0, retired: 0 });
     expect(await t.fx.redis.hlen(t.fx.keys.event(id).issued)).toBe(1);
   });
 
   it("keeps an ended event while a job for it is still to run, though MySQL has the row", async () => {
-    const id = await endedEvent(["dup"], 10_000);
+    const id = await endedEvent(["dup"], 180_000);
     await reconcile(t.deps(0, 0));
     await t.drain(id, 1);
     // A late duplicate delivery of a persisted issuance.

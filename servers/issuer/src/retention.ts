@@ -2,6 +2,14 @@ import { issuanceJobId } from "@rushgate/api";
 import type { Keys, RedisClient } from "@rushgate/redis";
 import type { Queue } from "bullmq";
 
+/**
+ * The waiting room's scheduler keeps ticking an event for 60 s after its end
+ * (servers/waiting-room/src/scheduler.ts), and a tick writes the event's `sched` fence before it
+ * looks at the event: a tick in flight during a retirement would leave that key behind. So no
+ * event is retired sooner than twice that after its end, whatever the retention.
+ */
+export const SCHEDULER_QUIET_MS = 120_000;
+
 /** Redis's clock (SPEC §7: one clock), in ms. */
 export async function redisNow(redis: RedisClient): Promise<number> {
   const [seconds, micros] = await redis.time();
