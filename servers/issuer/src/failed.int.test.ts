@@ -52,4 +52,15 @@ describe("the failed count", () => {
     expect(await syncFailedSets(t.fx.redis, t.fx.keys, t.queue, [id])).toEqual({ added: 1, removed: 1 });
     expect((await t.fx.redis.smembers(failedSet)).sort()).toEqual(["m-1", "m-2"]);
   });
+
+  it("loses nothing when BullMQ trims a failed job from its bounded history", async () => {
+    const { id } = await createRedisEvent(t.fx.redis, t.fx.keys, { stock: 10 });
+    await failFor(id, ["trimmed"]);
+    await (await t.queue.getJob(issuanceJobId(id, "trimmed")))?.remove(); // as removeOnFail's count does
+    // The user is still in the issued set without a row: the reconciler enqueues them again.
+    expect(await reconcile(t.deps())).toMatchObject({ requeued: 1, retried: 0 });
+    expect(await t.fx.redis.scard(t.fx.keys.event(id).failed)).toBe(0);
+    await t.drain(id, 1);
+    expect(await countIssuances(t.database.db, { eventId: id })).toBe(1);
+  });
 });

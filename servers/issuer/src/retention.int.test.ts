@@ -93,4 +93,15 @@ describe("retention of ended events", () => {
     expect(await reconcile(t.deps(0, 0))).toMatchObject({ retired: 1 });
     expect(await keysOf(id)).toEqual([]);
   });
+
+  it("is safe with several issuers: two reconcilers retiring one event at once leave nothing", async () => {
+    const id = await endedEvent(["a", "b"], 180_000);
+    await reconcile(t.deps(0, 0));
+    await t.drain(id, 2);
+    const results = await Promise.all([reconcile(t.deps(0, 0)), reconcile(t.deps(0, 0))]);
+    expect(results.map((r) => r.retired).reduce((a, b) => a + b)).toBeGreaterThanOrEqual(1);
+    expect(await keysOf(id)).toEqual([]);
+    expect(await t.fx.redis.zscore(t.fx.keys.events, String(id))).toBeNull();
+    expect(await countIssuances(t.database.db, { eventId: id })).toBe(2);
+  });
 });
