@@ -74,7 +74,7 @@ async function measure(
 
 /** The coupon server's addBulk calls so far (count) and the jobs they carried (sum). */
 async function enqueueBatches(): Promise<{ count: number; sum: number }> {
-  const text = await (await fetch(`${p.coupon.url}/metrics`)).text();
+  const text = await (await fetch(`${p.coupon.metricsUrl}/metrics`)).text();
   const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1]);
   return { count: read("rushgate_enqueue_batch_size_count"), sum: read("rushgate_enqueue_batch_size_sum") };
 }

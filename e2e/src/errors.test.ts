@@ -225,13 +225,20 @@ describe("every error of SPEC §6 from a real request", () => {
     expect(direct.status).toBe(413);
   });
 
-  it("answers health, readiness and Prometheus metrics on every server", async () => {
+  it("answers health and readiness on every server, Prometheus metrics only on its metrics port", async () => {
     for (const server of [p.router, p.waitingRoom, p.coupon, p.issuer]) {
       expect((await fetch(`${server?.url}/healthz`)).status).toBe(200);
       expect(await (await fetch(`${server?.url}/readyz`)).json()).toEqual({ status: "ready" });
-      const metrics = await (await fetch(`${server?.url}/metrics`)).text();
+      const onPublicPort = await fetch(`${server?.url}/metrics`);
+      expect(onPublicPort.status).toBe(404);
+      expect(await onPublicPort.text()).not.toContain("process_cpu_seconds_total");
+      expect(server?.metricsUrl).not.toBe(server?.url);
+      const metrics = await (await fetch(`${server?.metricsUrl}/metrics`)).text();
       expect(metrics).toContain("process_cpu_seconds_total");
     }
-    expect(await (await fetch(`${p.router.url}/metrics`)).text()).toContain("rushgate_gate_decisions_total");
+    // Through the router, as the Ingress would send it: not found.
+    expect((await p.client.call("GET", "/metrics")).status).toBe(404);
+    const routerMetrics = await (await fetch(`${p.router.metricsUrl}/metrics`)).text();
+    expect(routerMetrics).toContain("rushgate_gate_decisions_total");
   });
 });

@@ -250,7 +250,7 @@ describe("the raw core and the app answer alike", () => {
   });
 
   it("the raw core takes the plain requests of a rush (it answers them with the same metrics label)", async () => {
-    const before = await p.router.app.request("/metrics");
+    const before = await fetch(`${p.router.metricsUrl}/metrics`);
     const count = (text: string) =>
       Number(
         /rushgate_http_request_duration_seconds_count\{[^}]*route="\/api\/queue\/:eventId\/status"[^}]*status="200"[^}]*\} (\d+)/.exec(
@@ -259,7 +259,7 @@ describe("the raw core and the app answer alike", () => {
       );
     const start = count(await before.text());
     await viaRaw(shapes[0] as Shape, user("w6"));
-    const after = count(await (await p.router.app.request("/metrics")).text());
+    const after = count(await (await fetch(`${p.router.metricsUrl}/metrics`)).text());
     expect(after).toBe(start + 1);
   });
 });

@@ -57,11 +57,10 @@ export async function startPlatform(options: PlatformOptions = {}) {
   const issuer =
     options.issuer === false
       ? undefined
-      : await startIssuer(parseIssuerEnv({ ...common, RECONCILE_INTERVAL_MS: "3600000" }));
+      : await startIssuer(parseIssuerEnv({ RECONCILE_INTERVAL_MS: "3600000", ...common }));
   const router = await startRouter(
     parseRouterEnv({
       ...common,
-      WAITING_ROOM_URL: waitingRoom.url,
       COUPON_URL: coupon.url,
       GATE_SYNC_MS: String(options.gateSyncMs ?? 50),
     }),

@@ -122,11 +122,30 @@ describe("Kubernetes manifests", () => {
     const c = container(s);
     const port = (p: number | string | undefined) =>
       typeof p === "number" ? p : c.ports?.find((cp) => cp.name === p)?.containerPort;
-    expect(c.ports?.map((p) => p.containerPort)).toEqual([defaultPort(s)]);
+    expect(c.ports?.map((p) => p.containerPort)).toEqual([defaultPort(s), defaultPort(s) + 1000]);
     expect(c.readinessProbe?.httpGet?.path).toBe("/readyz");
     expect(port(c.readinessProbe?.httpGet?.port)).toBe(defaultPort(s));
     expect(c.livenessProbe?.httpGet?.path).toBe("/healthz");
     expect(port(c.livenessProbe?.httpGet?.port)).toBe(defaultPort(s));
+  });
+
+  it.each(servers)("scrape %s on its metrics port, which no Service (so no Ingress) routes to", (s) => {
+    const env = parsers[s](podEnv(container(s), strongSecrets)) as { PORT: number; METRICS_PORT?: number };
+    const port = env.METRICS_PORT;
+    expect(port).toBe(defaultPort(s) + 1000);
+    if (port === undefined) return;
+    expect(container(s).ports).toContainEqual({ name: "metrics", containerPort: port });
+    expect(deployment(s).spec.template.metadata.annotations).toMatchObject({
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": String(port),
+      "prometheus.io/path": "/metrics",
+    });
+    for (const service of ofKind<K8sObject & { spec: { ports: ServicePort[] } }>("Service")) {
+      for (const p of service.spec.ports) {
+        expect(p.targetPort, `${service.metadata.name}`).not.toBe("metrics");
+        expect([p.port, p.targetPort], `${service.metadata.name}`).not.toContain(port);
+      }
+    }
   });
 
   it("set cpu and memory requests and limits on every container", () => {
@@ -192,8 +211,8 @@ describe("Kubernetes manifests", () => {
     }
   });
 
-  it("point the router at the waiting-room and coupon Services", () => {
-    expect(config.WAITING_ROOM_URL).toBe(`http://rushgate-waiting-room:${defaultPort("waiting-room")}`);
+  it("point the router at the coupon Service (it answers the queue's requests itself)", () => {
+    expect(config.WAITING_ROOM_URL).toBeUndefined();
     expect(config.COUPON_URL).toBe(`http://rushgate-coupon:${defaultPort("coupon")}`);
   });
 
@@ -244,6 +263,10 @@ describe("Kubernetes manifests", () => {
   });
 });
 
+interface ServicePort {
+  port: number;
+  targetPort?: number | string;
+}
 interface IngressBackend {
   service: { name: string; port: { name?: string; number?: number } };
 }
@@ -329,10 +352,8 @@ describe("docker compose", () => {
     expect(env.NODE_ENV).toBe("production");
     expect(parsers[s](env)).toMatchObject({ NODE_ENV: "production", PORT: defaultPort(s) });
     if (s === "router") {
-      expect(env).toMatchObject({
-        WAITING_ROOM_URL: "http://waiting-room:8081",
-        COUPON_URL: "http://coupon:8082",
-      });
+      expect(env).toMatchObject({ COUPON_URL: "http://coupon:8082" });
+      expect(env.WAITING_ROOM_URL).toBeUndefined();
     }
   });
 
@@ -340,7 +361,7 @@ describe("docker compose", () => {
     const values = servers
       .filter((s) => readsVariable(s, "ADMISSION_SECRET"))
       .map((s) => services[s]?.environment?.ADMISSION_SECRET);
-    expect(values).toHaveLength(3);
+    expect(values).toHaveLength(2); // router and coupon; the waiting room only schedules
     expect(new Set(values).size).toBe(1);
   });
 });

@@ -43,7 +43,10 @@ export interface Deployment extends K8sObject {
   spec: {
     replicas?: number;
     selector: { matchLabels: Record<string, string> };
-    template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+    template: {
+      metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+      spec: PodSpec;
+    };
   };
 }
 

@@ -2,7 +2,7 @@
  * `pnpm start`: the whole platform on one machine with a demo event. Creates the database,
  * applies the migrations, starts the four servers from their bundles, seeds a demo event through
  * the admin API, prints where everything is, and stops everything on Ctrl-C. `INSTANCES=n` runs n
- * of each server (ports base, base + 10, …); routers balance over every waiting room and coupon
+ * of each server (ports base, base + 10, …); routers balance over every coupon
  * server, and the waiting rooms share the scheduler lease.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -45,7 +45,6 @@ function launch(name: string, port: number): ChildProcess {
       PORT: String(port),
       DATABASE_URL,
       ADMIN_TOKEN,
-      WAITING_ROOM_URL: urls("waiting-room"),
       COUPON_URL: urls("coupon"),
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -175,13 +175,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const s of [...servers].reverse()) await s.stop();
   };
   try {
-    const waitingRoom = await spawnServer("waiting-room", {
+    await spawnServer("waiting-room", {
       SCHEDULER_ENABLED: String(options.schedulerEnabled ?? true),
     });
     const coupon = await spawnServer("coupon");
     if (options.issuer ?? true) await spawnServer("issuer");
     const router = await spawnServer("router", {
-      WAITING_ROOM_URL: waitingRoom.url,
       COUPON_URL: coupon.url,
       // Every simulated user comes from this one machine: the per-IP limit would throttle them all
       // together. The per-user limit stays as deployed.

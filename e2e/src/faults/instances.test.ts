@@ -83,7 +83,7 @@ describe("two of each server", () => {
       acked,
     });
     const persisted = async (key: string) => {
-      const text = await (await fetch(`${s.serverUrl(key)}/metrics`)).text();
+      const text = await (await fetch(`${s.metricsUrl(key)}/metrics`)).text();
       return Number(/^rushgate_issuances_persisted_total\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
     };
     const [one, two] = [await persisted("issuer"), await persisted("issuer-2")];

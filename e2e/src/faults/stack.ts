@@ -19,6 +19,7 @@ export type ServerName = "router" | "waiting-room" | "coupon" | "issuer";
 interface Proc {
   name: ServerName;
   port: number;
+  metricsPort: number;
   env: Record<string, string>;
   child?: ChildProcess;
   output: string[];
@@ -60,7 +61,13 @@ export async function startStack(
   };
   const procs = new Map<string, Proc>();
   const add = async (key: string, name: ServerName, env: Record<string, string> = {}) => {
-    const proc: Proc = { name, port: await freePort(), env: { ...common, ...env }, output: [] };
+    const proc: Proc = {
+      name,
+      port: await freePort(),
+      metricsPort: await freePort(),
+      env: { ...common, ...env },
+      output: [],
+    };
     procs.set(key, proc);
     return proc;
   };
@@ -73,7 +80,6 @@ export async function startStack(
     Array.from({ length: count }, (_, i) => `http://127.0.0.1:${procs.get(key(name, i))?.port}`).join(",");
   for (let i = 0; i < n; i++) {
     const routerProc = await add(key("router", i), "router");
-    routerProc.env.WAITING_ROOM_URL = urls("waiting-room", options.instances ? n : 1);
     routerProc.env.COUPON_URL = urls("coupon", n);
   }
 
@@ -81,7 +87,7 @@ export async function startStack(
     const proc = procs.get(key);
     if (!proc) throw new Error(`no server ${key}`);
     const child = spawn(process.execPath, [`${root}servers/${proc.name}/dist/index.js`], {
-      env: { ...proc.env, PORT: String(proc.port) },
+      env: { ...proc.env, PORT: String(proc.port), METRICS_PORT: String(proc.metricsPort) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     for (const stream of [child.stdout, child.stderr]) {
@@ -126,6 +132,8 @@ export async function startStack(
     ...fx,
     url: url("router"),
     serverUrl: url,
+    /** Where a server answers GET /metrics (its own port, not the public one). */
+    metricsUrl: (key: string) => `http://127.0.0.1:${procs.get(key)?.metricsPort}`,
     client: createClient(url("router")),
     pid: (key: string) => procs.get(key)?.child?.pid,
     output: (key: string) => procs.get(key)?.output.join("") ?? "",

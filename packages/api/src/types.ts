@@ -79,14 +79,22 @@ export function issuanceJobId(eventId: number, userId: string): string {
   return `e${eventId}-${userId}`;
 }
 
+/** The inverse of `issuanceJobId`; null for an id of another shape. */
+export function parseIssuanceJobId(jobId: string): { eventId: number; userId: string } | null {
+  const match = /^e([1-9][0-9]*)-(.+)$/.exec(jobId);
+  return match ? { eventId: Number(match[1]), userId: match[2] as string } : null;
+}
+
 /**
  * Options of every issuance job, whoever enqueues it. Completed jobs are removed (MySQL is the
- * record); failed ones stay visible. 25 attempts with the issuer's capped back-off span about ten
- * minutes of MySQL being away; the reconciler retries jobs that fail even so.
+ * record). Failed ones stay visible, the newest 100,000 for up to a week: a failed job trimmed
+ * away loses nothing, because its user is still in the event's Redis issued set without a MySQL
+ * row, and the reconciler enqueues it again. 25 attempts with the issuer's capped back-off span
+ * about ten minutes of MySQL being away; the reconciler retries jobs that fail even so.
  */
 export const issuanceJobOptions = {
   attempts: 25,
   backoff: { type: "capped-exponential" },
   removeOnComplete: true,
-  removeOnFail: false,
+  removeOnFail: { count: 100_000, age: 7 * 24 * 3600 },
 } as const;

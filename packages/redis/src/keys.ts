@@ -15,6 +15,8 @@ export interface EventKeys {
   seq: string;
   sched: string;
   rpm: string;
+  /** Set of users whose issuance job is in BullMQ's failed set (the issuer keeps it). */
+  failed: string;
 }
 
 export interface Keys {
@@ -23,7 +25,10 @@ export interface Keys {
   bullPrefix: string;
   /** Global default RPM threshold (string). */
   threshold: string;
-  /** Sorted set: eventId -> endsAt (ms); the events the scheduler and reconciler look after. */
+  /**
+   * Sorted set: eventId -> endsAt (ms); the events the scheduler and reconciler look after. The
+   * issuer's reconciler removes an entry, with all of its event's keys, once the event is retired.
+   */
   events: string;
   schedulerLease: string;
   schedulerFence: string;
@@ -51,6 +56,7 @@ export function createKeys(prefix = "rg"): Keys {
         seq: `${t}:seq`,
         sched: `${t}:sched`,
         rpm: `${t}:rpm`,
+        failed: `${t}:failed`,
       };
     },
   };

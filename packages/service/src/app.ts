@@ -18,7 +18,8 @@ export interface BaseAppOptions {
 
 /**
  * The shell every server's app is built on: request id, per-request logger, latency metrics,
- * the 16 KiB body limit, JSON errors, and /healthz, /readyz, /metrics.
+ * the 16 KiB body limit, JSON errors, and /healthz, /readyz (`/metrics` has a port of its own:
+ * metrics-server.ts).
  */
 export function createBaseApp(options: BaseAppOptions): Hono<AppEnv> {
   const { logger, metrics } = options;
@@ -42,10 +43,6 @@ export function createBaseApp(options: BaseAppOptions): Hono<AppEnv> {
       c.get("log").warn({ err }, "not ready");
       return errorResponse(c, "service_unavailable", "a dependency is unreachable");
     }
-  });
-  app.get("/metrics", async (c) => {
-    c.header("content-type", metrics.registry.contentType);
-    return c.body(await metrics.registry.metrics());
   });
 
   app.notFound((c) => errorResponse(c, "not_found", `no route for ${c.req.method} ${c.req.path}`));

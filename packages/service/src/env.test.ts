@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adminToken, admissionSecret, commonEnv, databaseUrl, parseEnv, port } from "./env";
+import { adminToken, admissionSecret, commonEnv, databaseUrl, metricsPort, parseEnv, port } from "./env";
 
 const shape = {
   ...commonEnv,
@@ -33,5 +33,13 @@ describe("configuration", () => {
     expect(
       parseEnv(shape, { NODE_ENV: "production", ADMIN_TOKEN: strong, ADMISSION_SECRET: strong }).ADMIN_TOKEN,
     ).toBe(strong);
+  });
+
+  it("puts metrics on PORT + 1000 unless METRICS_PORT says otherwise", () => {
+    expect(metricsPort(parseEnv(shape, {}))).toBe(9080);
+    expect(metricsPort(parseEnv(shape, { PORT: "8181" }))).toBe(9181);
+    expect(metricsPort(parseEnv(shape, { PORT: "0" }))).toBe(0);
+    expect(metricsPort(parseEnv(shape, { METRICS_PORT: "9100" }))).toBe(9100);
+    expect(() => parseEnv(shape, { METRICS_PORT: "metrics" })).toThrow(/METRICS_PORT/);
   });
 });

@@ -26,11 +26,22 @@ export const commonEnv = {
    * request ever landing on a socket that is being closed.
    */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(1000),
+  /**
+   * Port of `GET /metrics`, apart from the public port (which never serves it). Unset: PORT + 1000
+   * (9080-9083), or a free port when PORT is 0.
+   */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/, "1-32 characters of [A-Za-z0-9_-]")
     .default("rg"),
 };
+
+/** The metrics port a server listens on: METRICS_PORT, else PORT + 1000 (0 stays 0). */
+export function metricsPort(env: { PORT: number; METRICS_PORT?: number }): number {
+  if (env.METRICS_PORT !== undefined) return env.METRICS_PORT;
+  return env.PORT === 0 ? 0 : env.PORT + 1000;
+}
 
 export const databaseUrl = z
   .string()

@@ -52,3 +52,37 @@ describe("graceful shutdown", () => {
     expect(body.error.requestId).toBeTruthy();
   });
 });
+
+describe("metrics", () => {
+  it("are served on their own port only: the public port answers 404 for /metrics", async () => {
+    const metrics = createMetrics("test");
+    const app = createBaseApp({ logger, metrics, ready: async () => {} });
+    const server = await listen({
+      app,
+      port: 0,
+      host: "127.0.0.1",
+      logger,
+      metrics: { registry: metrics.registry, port: 0 },
+    });
+    try {
+      expect((await request(`${server.url}/healthz`)).statusCode).toBe(200);
+      const publicMetrics = await request(`${server.url}/metrics`);
+      expect(publicMetrics.statusCode).toBe(404);
+      expect(await publicMetrics.body.json()).toMatchObject({ error: { code: "not_found" } });
+
+      expect(server.metricsUrl).toBeDefined();
+      expect(server.metricsUrl).not.toBe(server.url);
+      const scraped = await request(`${server.metricsUrl}/metrics`);
+      expect(scraped.statusCode).toBe(200);
+      expect(scraped.headers["content-type"]).toContain("text/plain");
+      const text = await scraped.body.text();
+      expect(text).toContain("rushgate_http_request_duration_seconds_count");
+      expect(text).toContain('route="/healthz"');
+      // The metrics port serves nothing else.
+      expect((await request(`${server.metricsUrl}/healthz`)).statusCode).toBe(404);
+    } finally {
+      await server.close();
+    }
+    await expect(request(`${server.metricsUrl}/metrics`)).rejects.toThrow();
+  });
+});

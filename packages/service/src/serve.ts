@@ -3,10 +3,14 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { Logger } from "@rushgate/logger";
 import type { Hono } from "hono";
+import type { Registry } from "prom-client";
+import { serveMetrics } from "./metrics-server";
 
 export interface RunningServer {
   port: number;
   url: string;
+  /** Where `GET /metrics` is served, when the server was given a metrics registry. */
+  metricsUrl?: string;
   /**
    * Drains (still serving, each answer closing its connection, /readyz 503), stops accepting,
    * lets in-flight requests finish, then runs `onClose` (closing Redis, MySQL, workers).
@@ -25,7 +29,7 @@ export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 const LISTEN_BACKLOG = 65_535;
 
 /** Starts an app and resolves once it listens (port 0 picks a free port). */
-export function listen(options: {
+export async function listen(options: {
   // biome-ignore lint/suspicious/noExplicitAny: any hono app
   app: Hono<any>;
   port: number;
@@ -36,6 +40,8 @@ export function listen(options: {
   drainMs?: number;
   graceMs?: number;
   fastPath?: FastPath;
+  /** Serve this registry's `GET /metrics` on its own port (METRICS_PORT), not on `port`. */
+  metrics?: { registry: Registry; port: number };
 }): Promise<RunningServer> {
   const { app, logger, fastPath } = options;
   let draining = false;
@@ -53,8 +59,14 @@ export function listen(options: {
     if (fastPath?.(req, res)) return;
     void toApp(req, res);
   });
+  const metrics = options.metrics
+    ? await serveMetrics({ ...options.metrics, host: options.host, logger })
+    : undefined;
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (err) => {
+      void metrics?.close();
+      reject(err);
+    });
     // A drop opens with thousands of connections in the same second: Node's default backlog
     // (511) overflows, and each refused SYN costs the client a 1, 2, 4 … s retransmit. The kernel
     // caps this at net.core.somaxconn (see docs/OPERATIONS.md).
@@ -65,6 +77,7 @@ export function listen(options: {
       resolve({
         port: info.port,
         url: `http://${host}:${info.port}`,
+        metricsUrl: metrics?.url,
         async close() {
           draining = true;
           if (options.drainMs) await new Promise((r) => setTimeout(r, options.drainMs));
@@ -75,6 +88,7 @@ export function listen(options: {
           });
           clearTimeout(grace);
           await options.onClose?.();
+          await metrics?.close();
           logger.info("closed");
         },
       });

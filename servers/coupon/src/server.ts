@@ -2,7 +2,7 @@ import { ISSUANCE_QUEUE, issuanceJobOptions } from "@rushgate/api";
 import { createDb, type Database } from "@rushgate/db";
 import { createLogger } from "@rushgate/logger";
 import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
-import { counter, createMetrics, listen, type RunningServer } from "@rushgate/service";
+import { counter, createMetrics, listen, metricsPort, type RunningServer } from "@rushgate/service";
 import { Queue } from "bullmq";
 import { Histogram } from "prom-client";
 import { type CouponDeps, createApp } from "./app";
@@ -69,6 +69,7 @@ export async function startCoupon(env: CouponEnv): Promise<RunningServer> {
     app: createApp(deps),
     port: env.PORT,
     host: env.HOST,
+    metrics: { registry: deps.metrics.registry, port: metricsPort(env) },
     drainMs: env.SHUTDOWN_DRAIN_MS,
     fastPath: createIssueFastPath(deps),
     logger,

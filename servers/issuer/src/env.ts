@@ -1,4 +1,5 @@
 import { commonEnv, databaseUrl, parseEnv, port, positiveInt } from "@rushgate/service";
+import { z } from "zod";
 
 const shape = {
   ...commonEnv,
@@ -13,6 +14,11 @@ const shape = {
   RECONCILE_INTERVAL_MS: positiveInt(30_000),
   /** Issuances younger than this are left alone: their enqueue may still be in flight. */
   RECONCILE_MIN_AGE_MS: positiveInt(10_000),
+  /**
+   * How long an ended event's Redis keys are kept once MySQL holds every issuance; then the
+   * reconciler removes them (never sooner than 2 minutes after the end: retention.ts).
+   */
+  EVENT_RETENTION_SECONDS: z.coerce.number().int().min(0).default(3600),
 };
 
 export type IssuerEnv = ReturnType<typeof parseIssuerEnv>;

@@ -2,7 +2,7 @@ import { ISSUANCE_QUEUE, issuanceJobOptions } from "@rushgate/api";
 import { createDb } from "@rushgate/db";
 import { createLogger } from "@rushgate/logger";
 import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
-import { counter, createMetrics, listen, type RunningServer } from "@rushgate/service";
+import { counter, createMetrics, listen, metricsPort, type RunningServer } from "@rushgate/service";
 import { Queue } from "bullmq";
 import { Histogram } from "prom-client";
 import { createApp } from "./app";
@@ -27,7 +27,7 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
   });
   const worker = createIssuerWorker({
     redis,
-    bullPrefix: keys.bullPrefix,
+    keys,
     db: database.db,
     concurrency: env.ISSUER_CONCURRENCY,
     batchSize: env.ISSUER_BATCH_SIZE,
@@ -51,6 +51,7 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
     queue,
     log: logger.child({ component: "reconciler" }),
     minAgeMs: env.RECONCILE_MIN_AGE_MS,
+    retentionMs: env.EVENT_RETENTION_SECONDS * 1000,
     intervalMs: env.RECONCILE_INTERVAL_MS,
   });
   worker.start();
@@ -59,6 +60,7 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
     app,
     port: env.PORT,
     host: env.HOST,
+    metrics: { registry: metrics.registry, port: metricsPort(env) },
     drainMs: env.SHUTDOWN_DRAIN_MS,
     logger,
     onClose: async () => {

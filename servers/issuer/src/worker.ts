@@ -1,14 +1,15 @@
 import { ISSUANCE_QUEUE, type IssuanceJob } from "@rushgate/api";
 import { type Db, insertIssuances } from "@rushgate/db";
 import type { Logger } from "@rushgate/logger";
-import type { RedisClient } from "@rushgate/redis";
+import type { Keys, RedisClient } from "@rushgate/redis";
 import { Worker } from "bullmq";
 import type { Counter, Histogram } from "prom-client";
 import { createBatcher } from "./batcher";
+import { markFailed } from "./failed";
 
 export interface IssuerWorkerOptions {
   redis: RedisClient;
-  bullPrefix: string;
+  keys: Keys;
   db: Db;
   concurrency: number;
   batchSize: number;
@@ -51,7 +52,7 @@ export function createIssuerWorker(options: IssuerWorkerOptions) {
 
   const worker = new Worker<IssuanceJob>(ISSUANCE_QUEUE, (job) => batcher.add(job.data), {
     connection: options.redis,
-    prefix: options.bullPrefix,
+    prefix: options.keys.bullPrefix,
     concurrency: options.concurrency,
     lockDuration: options.lockMs ?? 30_000,
     stalledInterval: options.lockMs ?? 30_000,
@@ -60,6 +61,11 @@ export function createIssuerWorker(options: IssuerWorkerOptions) {
   });
   worker.on("failed", (job, err) => {
     log.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, "issuance job failed");
+    // finishedOn is set only when the job has no retry left and sits in the failed set.
+    if (!job?.finishedOn) return;
+    markFailed(options.redis, options.keys, job.data.eventId, job.data.userId).catch((markErr) =>
+      log.warn({ err: markErr, jobId: job.id }, "failed job not counted; the reconciler will count it"),
+    );
   });
   worker.on("error", (err) => log.error({ err }, "worker error"));
 

@@ -6,6 +6,7 @@ import {
   createMetrics,
   createRawCore,
   listen,
+  metricsPort,
   type RunningServer,
 } from "@rushgate/service";
 import type { Hono } from "hono";
@@ -67,6 +68,7 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer & { app
     app,
     port: env.PORT,
     host: env.HOST,
+    metrics: { registry: metrics.registry, port: metricsPort(env) },
     drainMs: env.SHUTDOWN_DRAIN_MS,
     fastPath: createRawCore({ routes: apiRoutes(deps), metrics: deps.metrics, logger }),
     logger,

@@ -1,6 +1,6 @@
 import { createLogger } from "@rushgate/logger";
 import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
-import { counter, createMetrics, listen, type RunningServer } from "@rushgate/service";
+import { counter, createMetrics, listen, metricsPort, type RunningServer } from "@rushgate/service";
 import { Histogram } from "prom-client";
 import { createApp } from "./app";
 import { parseWaitingRoomEnv, type WaitingRoomEnv } from "./env";
@@ -39,6 +39,7 @@ export async function startWaitingRoom(env: WaitingRoomEnv): Promise<RunningServ
     app,
     port: env.PORT,
     host: env.HOST,
+    metrics: { registry: metrics.registry, port: metricsPort(env) },
     drainMs: env.SHUTDOWN_DRAIN_MS,
     logger,
     onClose: async () => {

@@ -1,4 +1,4 @@
-import { ApiError, createEventSchema, eventParamSchema, issuanceJobId } from "@rushgate/api";
+import { ApiError, createEventSchema, eventParamSchema } from "@rushgate/api";
 import { countIssuances, insertEvent } from "@rushgate/db";
 import { gateSync } from "@rushgate/redis";
 import { type AppEnv, requireAdmin, validate } from "@rushgate/service";
@@ -36,17 +36,21 @@ export function registerAdminEvents(app: Hono<AppEnv>, deps: CouponDeps) {
     const cached = await deps.events.get(eventId);
     if (!cached) throw new ApiError("event_not_found", `event ${eventId} does not exist`);
     const k = deps.keys.event(eventId);
-    const [threshold, issued, gate] = await Promise.all([
+    const [threshold, [issued, failed], gate] = await Promise.all([
       deps.redis.get(deps.keys.threshold),
-      deps.redis.hlen(k.issued),
+      // One event's keys share a slot, so they can go in one pipeline even on a cluster.
+      deps.redis
+        .pipeline()
+        .hlen(k.issued)
+        // Kept by the issuer: users whose job is in BullMQ's failed set, counted in O(1).
+        .scard(k.failed)
+        .exec()
+        .then((results) => (results ?? []).map(([, v]) => Number(v))),
       // Queue sizes and stock as the gate sees them, unexpired slots counted by Redis's clock.
       gateSync(deps.redis, k, 0),
     ]);
     const { waiting, running, remaining } = gate;
     const persisted = await countIssuances(deps.db, { eventId });
-    const failedJobs = await deps.queue.getFailed(0, 9_999);
-    const prefix = issuanceJobId(eventId, "");
-    const failed = failedJobs.filter((j) => j?.id?.startsWith(prefix)).length;
     return c.json({
       liveRpm: gate.liveRpm,
       rpmThreshold:
@@ -56,8 +60,8 @@ export function registerAdminEvents(app: Hono<AppEnv>, deps: CouponDeps) {
       issued,
       remaining,
       persisted,
-      queued: Math.max(0, issued - persisted - failed),
-      failed,
+      queued: Math.max(0, Number(issued) - persisted - Number(failed)),
+      failed: Number(failed),
     });
   });
 }
