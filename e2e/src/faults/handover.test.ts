@@ -13,15 +13,13 @@ describe("scheduler leader lease", () => {
   it("kill -9 of the waiting room holding the lease: another takes over within 2 s, nobody loses their place", async () => {
     stack = await startStack({ waitingRooms: 2 });
     const s = stack;
-    // The router talks to "waiting-room"; the lease went to whichever started first. Kill the
-    // holder, whichever it is, and keep the users polling through the router (which retries a
-    // dead upstream as a 503, so users of a dead room keep polling).
+    // The lease went to whichever waiting room started first. Kill the holder, whichever it is,
+    // and keep the users polling through the router, which answers polls from Redis itself.
     const lease = async () => (await s.redis.get(s.keys.schedulerLease)) ?? "";
     const holderPid = Number((await lease()).split("-")[0]);
     const holder = [s.pid("waiting-room"), s.pid("waiting-room-2")].indexOf(holderPid);
     expect(holder).toBeGreaterThanOrEqual(0);
     const leaderKey = holder === 0 ? "waiting-room" : "waiting-room-2";
-    const otherUrl = s.serverUrl(holder === 0 ? "waiting-room-2" : "waiting-room");
 
     const eventId = await s.client.createEvent({
       stock: 1000,
@@ -32,11 +30,9 @@ describe("scheduler leader lease", () => {
     const users = Array.from({ length: 60 }, (_, i) => `lease-${i}`);
     const position = new Map<string, number>();
     for (const u of users) {
-      const res = await fetch(`${otherUrl}/api/events/${eventId}/entry`, {
-        method: "POST",
-        headers: { "x-user-id": u },
-      });
-      position.set(u, ((await res.json()) as { position: number }).position);
+      const res = await s.client.enter(eventId, u);
+      expect(res.status).toBe(202);
+      position.set(u, Number(res.body.position));
     }
 
     let grew = 0;
@@ -46,8 +42,8 @@ describe("scheduler leader lease", () => {
     let polling = true;
     const pollers = users.map(async (u) => {
       while (polling) {
-        const res = await fetch(`${otherUrl}/api/queue/${eventId}/status`, { headers: { "x-user-id": u } });
-        const body = (await res.json()) as { status?: string; position?: number };
+        const res = await s.client.status(eventId, u);
+        const body = res.body as { status?: string; position?: number };
         if (res.status === 404) lost += 1;
         if (body.status === "admitted") {
           admitted += 1;
@@ -62,7 +58,12 @@ describe("scheduler leader lease", () => {
       }
     });
 
-    await sleep(600);
+    // The leader is at work: some users are admitted before it dies.
+    const until = async (check: () => boolean, ms: number) => {
+      const deadline = Date.now() + ms;
+      while (!check() && Date.now() < deadline) await sleep(25);
+    };
+    await until(() => admittedAt.length > 0, 10_000);
     const killedAt = Date.now();
     await s.kill(leaderKey, "SIGKILL");
     let takeover = Number.NaN;
@@ -75,7 +76,11 @@ describe("scheduler leader lease", () => {
       await sleep(25);
     }
     const admittedBeforeKill = admittedAt.filter((t) => t < killedAt).length;
-    await sleep(2_500);
+    // The new leader admits the next ones (and everyone else keeps their place meanwhile).
+    await until(
+      () => admittedAt.some((t) => t > killedAt + takeover) && admittedAt.length > admittedBeforeKill + 2,
+      10_000,
+    );
     polling = false;
     await Promise.all(pollers);
 

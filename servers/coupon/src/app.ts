@@ -1,7 +1,7 @@
 import type { Database, Db } from "@rushgate/db";
 import type { Logger } from "@rushgate/logger";
 import type { Keys, RedisClient } from "@rushgate/redis";
-import { type AppEnv, createBaseApp, type Metrics } from "@rushgate/service";
+import { type AppEnv, createBaseApp, type Metrics, mountRoutes } from "@rushgate/service";
 import type { Queue } from "bullmq";
 import type { Hono } from "hono";
 import type { Counter, Histogram } from "prom-client";
@@ -10,7 +10,7 @@ import type { CouponEnv } from "./env";
 import type { EventCache } from "./events";
 import { registerAdminEvents } from "./routes/admin-events";
 import { registerEvents } from "./routes/events";
-import { registerIssue } from "./routes/issue";
+import { issueRoute } from "./routes/issue";
 import { registerMe } from "./routes/me";
 
 export interface CouponDeps {
@@ -36,7 +36,7 @@ export function createApp(deps: CouponDeps): Hono<AppEnv> {
       await deps.redis.ping();
     },
   });
-  registerIssue(app, deps);
+  mountRoutes(app, [issueRoute(deps)]);
   registerEvents(app, deps);
   registerMe(app, deps);
   registerAdminEvents(app, deps);

@@ -23,7 +23,7 @@ export interface Issued {
 }
 
 /**
- * SPEC §5, the one core of POST /api/events/:eventId/issue (the hono route and the fast path):
+ * SPEC §5, the one core of POST /api/events/:eventId/issue (routes/issue.ts, on both paths):
  * the token is checked without Redis; then one Lua call decides and the job goes into the next
  * micro-batched `addBulk`. Resolves once the job is in Redis (or left for the reconciler).
  */

@@ -2,14 +2,21 @@ import { ISSUANCE_QUEUE, issuanceJobOptions } from "@rushgate/api";
 import { createDb, type Database } from "@rushgate/db";
 import { createLogger } from "@rushgate/logger";
 import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
-import { counter, createMetrics, listen, metricsPort, type RunningServer } from "@rushgate/service";
+import {
+  counter,
+  createMetrics,
+  createRawCore,
+  listen,
+  metricsPort,
+  type RunningServer,
+} from "@rushgate/service";
 import { Queue } from "bullmq";
 import { Histogram } from "prom-client";
 import { type CouponDeps, createApp } from "./app";
 import { createEnqueuer } from "./enqueue";
 import { type CouponEnv, parseCouponEnv } from "./env";
 import { createEventCache } from "./events";
-import { createIssueFastPath } from "./fast-issue";
+import { issueRoute } from "./routes/issue";
 
 /** Everything the coupon server's routes use, built once; `database` may be given (tests). */
 export function createCouponDeps(
@@ -71,7 +78,7 @@ export async function startCoupon(env: CouponEnv): Promise<RunningServer> {
     host: env.HOST,
     metrics: { registry: deps.metrics.registry, port: metricsPort(env) },
     drainMs: env.SHUTDOWN_DRAIN_MS,
-    fastPath: createIssueFastPath(deps),
+    fastPath: createRawCore({ routes: [issueRoute(deps)], metrics: deps.metrics, logger: deps.logger }),
     logger,
     onClose: () => closeCouponDeps(deps),
   });

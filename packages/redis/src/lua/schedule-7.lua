@@ -30,12 +30,14 @@ local fence, done, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3
 local CHUNK = 1000
 local lastFence = tonumber(redis.call("HGET", KEYS[6], "fence") or "0")
 if fence < lastFence then return {-1} end
-if fence > lastFence then redis.call("HSET", KEYS[6], "fence", fence) end
 
 local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt", "runningCapacity", "admitPerTick",
   "admissionTtlSeconds", "idleTimeoutSeconds", "actWithinSeconds")
 local state, remaining = eventState(m, KEYS[2], nil, nil, now)
+-- Nothing is written for an event that is gone (retired by the issuer): a tick in flight must not
+-- leave a key behind the removal.
 if state == "not_found" then return {0, 0, 0, 0} end
+if fence > lastFence then redis.call("HSET", KEYS[6], "fence", fence) end
 
 -- Removes the members list[from..to] from key, CHUNK at a time.
 local function zremAll(key, list, from, to)

@@ -1,18 +1,37 @@
-import { eventParamSchema } from "@rushgate/api";
-import { type AppEnv, requireUser, validate } from "@rushgate/service";
-import type { Hono } from "hono";
-import type { CouponDeps } from "../app";
+import type { IncomingMessage } from "node:http";
+import { eventParamSchema, userIdSchema } from "@rushgate/api";
+import { type AppEnv, type Route, requireUser } from "@rushgate/service";
+import type { Context } from "hono";
+import type { IssueDeps } from "../issue";
 import { issueCoupon } from "../issue";
 
-/** POST /api/events/:eventId/issue — SPEC §5; the work is issueCoupon (../issue.ts). */
-export function registerIssue(app: Hono<AppEnv>, deps: CouponDeps) {
-  app.post("/api/events/:eventId/issue", validate("param", eventParamSchema), requireUser(), async (c) => {
-    const { eventId } = c.req.valid("param");
-    const body = await issueCoupon(deps, {
-      eventId,
+interface IssueInput {
+  userId: string;
+  authorization: string | undefined;
+}
+
+/**
+ * POST /api/events/:eventId/issue — SPEC §5; the work is issueCoupon (../issue.ts). One route,
+ * served by the app and, in its plain form (the router forwards it with `X-User-Id` and no body),
+ * by the raw core (@rushgate/service raw.ts) without the framework's per-request objects.
+ */
+export function issueRoute(deps: IssueDeps): Route<{ eventId: number }, IssueInput> {
+  return {
+    method: "POST",
+    path: "/api/events/:eventId/issue",
+    params: eventParamSchema,
+    rawInput(req: IncomingMessage) {
+      const userId = req.headers["x-user-id"];
+      if (typeof userId !== "string" || !userIdSchema.safeParse(userId).success) return undefined;
+      return { userId, authorization: req.headers.authorization };
+    },
+    middleware: [requireUser()],
+    appInput: (c: Context<AppEnv>) => ({
       userId: c.get("userId"),
       authorization: c.req.header("authorization"),
-    });
-    return c.json(body, 201);
-  });
+    }),
+    async handle(input, { eventId }) {
+      return { status: 201, body: await issueCoupon(deps, { eventId, ...input }) };
+    },
+  };
 }

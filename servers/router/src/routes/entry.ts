@@ -19,10 +19,9 @@ export async function enterEvent(deps: RouterDeps, eventId: number, userId: stri
   const decision = deps.gate.decide(eventId);
   deps.gate.count(eventId);
   deps.metrics.gateDecisions.inc({ decision });
-  if (decision === "sold_out") throw new ApiError("sold_out", "the coupons are all gone");
-  if (decision === "not_open") throw new ApiError("event_not_open", "this event has ended");
-
-  if (decision === "direct") {
+  // Sold out or ended by the snapshot: the admit script still answers (one round trip), so that a
+  // user who has a coupon is told so first, as every script tells them (event-state.lua).
+  if (decision === "direct" || decision === "sold_out" || decision === "not_open") {
     const reply = await admit(deps.redis, deps.keys.event(eventId), userId);
     switch (reply.kind) {
       case "admitted":

@@ -1,5 +1,6 @@
 /**
- * The event page's script: refreshes the remaining stock, sends "Get coupon" to the JSON API (the
+ * The event page's script: refreshes the remaining stock, keeps an admitted user's slot alive
+ * (a status call every 4 s: the time to act is at least 5 s), sends "Get coupon" to the JSON API (the
  * router turns the admission cookie into the bearer token), says the result in plain words, and
  * lists the user's coupons afterwards. Without it, the button posts a form the server answers.
  */
@@ -20,6 +21,22 @@ export const eventJs = `(function () {
 
   function say(kind, title, detail, link) {
     rg.notice(result, kind, title, detail, link);
+  }
+
+  function expired() {
+    rg.$("issue").hidden = true;
+    say("warn", "Your admission has expired.", "Your turn ran out before you took the coupon. Get back in line to try again:",
+      ["/events/" + id, "Rejoin the line"]);
+  }
+
+  // An admitted user keeps the slot only while showing signs of life (a status call is one);
+  // a closed tab stops them, and the slot goes to the next person within the time to act.
+  function heartbeat() {
+    if (!form || rg.$("issue").hidden) return;
+    rg.json("GET", "/api/queue/" + id + "/status").then(function (r) {
+      var code = r.body && r.body.error ? r.body.error.code : "";
+      if (code === "not_in_queue") expired();
+    }).catch(function () {}).then(function () { setTimeout(heartbeat, 4000); });
   }
 
   function coupons() {
@@ -64,9 +81,7 @@ export const eventJs = `(function () {
           rg.$("issue").hidden = true;
           say("bad", "Sold out.", "Every coupon has been given out, so there is nothing more to do here. Sorry!", ["/", "See other drops"]);
         } else if (code === "not_admitted") {
-          rg.$("issue").hidden = true;
-          say("warn", "Your admission has expired.", "Your turn ran out before you took the coupon. Get back in line to try again:",
-            ["/events/" + id, "Rejoin the line"]);
+          expired();
         } else if (code === "event_not_open") {
           rg.$("issue").hidden = true;
           say("bad", "This drop is not open.", "It has ended, or has not started yet.", ["/", "See other drops"]);
@@ -83,5 +98,6 @@ export const eventJs = `(function () {
     });
   }
   setTimeout(remaining, 3000);
+  setTimeout(heartbeat, 4000);
 })();
 `;

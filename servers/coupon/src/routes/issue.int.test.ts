@@ -1,4 +1,4 @@
-import { listen, type RunningServer } from "@rushgate/service";
+import { createRawCore, listen, type RunningServer } from "@rushgate/service";
 import {
   type RedisFixture,
   TEST_ADMIN_TOKEN,
@@ -9,9 +9,9 @@ import {
 } from "@rushgate/testing";
 import { mintToken } from "@rushgate/token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CouponDeps, createApp } from "./app";
-import { createIssueFastPath } from "./fast-issue";
-import { closeCouponDeps, createCouponDeps, parseCouponEnv } from "./server";
+import { type CouponDeps, createApp } from "../app";
+import { closeCouponDeps, createCouponDeps, parseCouponEnv } from "../server";
+import { issueRoute } from "./issue";
 
 let fx: RedisFixture;
 let deps: CouponDeps;
@@ -38,7 +38,7 @@ beforeAll(async () => {
     port: 0,
     host: "127.0.0.1",
     logger: deps.logger,
-    fastPath: createIssueFastPath(deps),
+    fastPath: createRawCore({ routes: [issueRoute(deps)], metrics: deps.metrics, logger: deps.logger }),
   });
   const now = Date.now();
   const res = await app.request("/admin/api/events", {
@@ -71,7 +71,7 @@ async function bothWays(userId: string, authorization?: string) {
   };
 }
 
-describe("the issue fast path", () => {
+describe("the issue route, on the raw core and through the app", () => {
   it("issues, then refuses the same way the app does", async () => {
     const expiresAt = Date.now() + 60_000;
     await fx.redis.zadd(fx.keys.event(eventId).running, expiresAt, "fast-user");
