@@ -4,6 +4,7 @@ import enter from "./lua/enter-9.lua";
 import gateSync from "./lua/gate-sync-5.lua";
 import clock from "./lua/includes/clock.lua";
 import eventState from "./lua/includes/event-state.lua";
+import queueAnswer from "./lua/includes/queue-answer.lua";
 import slot from "./lua/includes/slot.lua";
 import issue from "./lua/issue-5.lua";
 import lease from "./lua/lease-2.lua";
@@ -17,7 +18,12 @@ type Arg = string | number;
 type Reply = (string | number)[];
 
 /** Shared Lua, pulled into a script where it says `--- @include "<name>"` (as BullMQ does). */
-const includes: Record<string, string> = { clock, "event-state": eventState, slot };
+const includes: Record<string, string> = {
+  clock,
+  "event-state": eventState,
+  slot,
+  "queue-answer": queueAnswer,
+};
 
 export function withIncludes(lua: string): string {
   return lua.replace(/^--- @include "([a-z-]+)"$/gm, (_, name: string) => {

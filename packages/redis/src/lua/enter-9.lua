@@ -14,17 +14,10 @@
 --- @include "clock"
 --- @include "event-state"
 --- @include "slot"
+--- @include "queue-answer"
 local user, now = ARGV[1], redisNow()
-local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt", "admissionTtlSeconds", "actWithinSeconds")
-local state = eventState(m, KEYS[2], KEYS[3], user, now)
-if state == "not_found" then return {"not_found"} end
-local ttl = tonumber(m[3]) * 1000
-if state == "issued" then return {"issued", now + ttl} end
-if state == "ended" then return {"not_open"} end
-if state == "sold_out" then return {"sold_out"} end
-
-local held = touchSlot(KEYS[5], KEYS[9], user, now, actWithinMs(m[4], ttl))
-if held then return {"admitted", held} end
+local settled = queueAnswer(KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[9], user, now)
+if settled then return settled end
 
 local rank = redis.call("ZRANK", KEYS[4], user)
 if not rank then

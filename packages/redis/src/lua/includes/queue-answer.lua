@@ -1,0 +1,19 @@
+--[[
+  What the queue answers a user before their place is looked at (enter and status): the event's
+  state first (includes/event-state.lua), then a slot they already hold, which the call refreshes
+  as a sign of life (includes/slot.lua). Needs the event-state and slot includes.
+
+  Returns the reply when that settles it, else nil (the user is neither done nor admitted).
+]]
+local function queueAnswer(metaKey, remainingKey, issuedKey, runningKey, admittedKey, user, now)
+  local m = redis.call("HMGET", metaKey, "startsAt", "endsAt", "admissionTtlSeconds", "actWithinSeconds")
+  local state = eventState(m, remainingKey, issuedKey, user, now)
+  if state == "not_found" then return {"not_found"} end
+  local ttl = tonumber(m[3]) * 1000
+  if state == "issued" then return {"issued", now + ttl} end
+  if state == "ended" then return {"not_open"} end
+  if state == "sold_out" then return {"sold_out"} end
+  local held = touchSlot(runningKey, admittedKey, user, now, actWithinMs(m[4], ttl))
+  if held then return {"admitted", held} end
+  return nil
+end
