@@ -5,9 +5,10 @@ import {
   startScratchRedis,
   TEST_ADMIN_TOKEN,
 } from "@rushgate/testing";
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform } from "./platform";
+import { waitFor } from "./wait";
 
 /**
  * SPEC §6 round-trip budgets, measured on the Redis side of a private redis-server (so no other
@@ -39,7 +40,11 @@ beforeAll(async () => {
 afterAll(async () => {
   console.table(report);
   await p.close();
-  await new Promise((r) => setTimeout(r, 200));
+  // Stopped once every connection of the platform has gone, so that none is left reconnecting.
+  const watcher = new Redis(scratch.url);
+  const clients = async () => Number(/^connected_clients:(\d+)/m.exec(await watcher.info("clients"))?.[1]);
+  await waitFor(clients, (n) => n <= 1);
+  watcher.disconnect();
   await scratch.stop();
 });
 
@@ -102,8 +107,8 @@ describe("Redis round trips per request", () => {
   });
 
   it("an entry that goes to the queue costs 1 (enter) and the router's gate 0", async () => {
+    // The router applies the change as it answers: every entry below must queue (202).
     await p.client.call("PUT", "/admin/api/traffic", { token: TEST_ADMIN_TOKEN, body: { rpmThreshold: 0 } });
-    await new Promise((r) => setTimeout(r, 600));
     const m = await measure("gate + enter", () => each((i) => p.client.enter(eventId, `queued-${i}`), 202));
     expect(m.perRequest).toBe(1);
     // The flushes are periodic: their number follows the clock, not the request count.

@@ -16,6 +16,33 @@ afterAll(async () => {
   await database.close();
 });
 
+/**
+ * Resolves once the router's gate has a snapshot, taken after this call began, of every event it
+ * tracks: it sees every change made to Redis before. Watched on a probe event that is sold out,
+ * so that an entry changes nothing: its end moves to the past and back, and each move is awaited
+ * in the router's answers (409 event_not_open, then 410 sold_out). The sync that showed the second
+ * move began after the one that showed the first had finished, so after this call, whatever order
+ * the router syncs its events in.
+ */
+async function routerResynced() {
+  const probe = await p.client.createEvent({ stock: 1 });
+  const k = p.keys.event(probe);
+  await p.redis.set(k.remaining, "0");
+  const endsAt = String(await p.redis.hget(k.meta, "endsAt"));
+  const moves: [string, number][] = [
+    [String(Date.now() - 3_600_000), 409],
+    [endsAt, 410],
+  ];
+  for (const [value, status] of moves) {
+    await p.redis.hset(k.meta, "endsAt", value);
+    const seen = await waitFor(
+      () => p.client.enter(probe, "probe"),
+      (r) => r.status === status,
+    );
+    expect(seen.status).toBe(status);
+  }
+}
+
 describe("the rush, end to end through the router", () => {
   it("admits directly under the threshold and issues a coupon that reaches MySQL", async () => {
     const eventId = await p.client.createEvent({ stock: 3 });
@@ -74,7 +101,7 @@ describe("the rush, end to end through the router", () => {
     for (let i = 0; i < 5; i++) expect((await p.client.enter(eventId, `early-${i}`)).status).toBe(202);
     await p.redis.hset(p.keys.event(eventId).meta, "rpmThreshold", "1000000");
     await p.redis.zrem(p.keys.event(eventId).running, "holder");
-    await new Promise((r) => setTimeout(r, 120)); // the router's next snapshot
+    await routerResynced(); // the router's gate sees the higher threshold and the free slot
     const late = await p.client.enter(eventId, "late");
     expect(late.status).toBe(202);
     expect(late.body.position).toBeGreaterThan(1);
@@ -191,8 +218,11 @@ describe("the rush, end to end through the router", () => {
       startsAt: new Date(now + 3_600_000).toISOString(),
       endsAt: new Date(now + 7_200_000).toISOString(),
     });
-    await new Promise((r) => setTimeout(r, 1_100)); // the list is cached for up to 1 s
-    const list = await p.client.call<{ events: { id: number; status: string }[] }>("GET", "/api/events");
+    // The list is cached for up to 1 s: the new event shows within that.
+    const list = await waitFor(
+      () => p.client.call<{ events: { id: number; status: string }[] }>("GET", "/api/events"),
+      (r) => r.body.events.some((e) => e.id === upcoming),
+    );
     expect(list.body.events).toContainEqual(expect.objectContaining({ id: upcoming, status: "upcoming" }));
     const traffic = await p.client.call("GET", "/admin/api/traffic", {
       token: "test-admin-token-0123456789",

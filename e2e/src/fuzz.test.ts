@@ -22,9 +22,9 @@ beforeAll(async () => {
   eventId = await p.client.createEvent({ stock: 5 });
   // Someone admitted and someone waiting, so there is state to protect.
   await p.client.enter(eventId, "real-user");
-  await p.client.setThreshold(0);
-  await new Promise((r) => setTimeout(r, 200));
-  await p.client.enter(eventId, "waiting-user");
+  await p.client.setThreshold(0); // the router applies it as it answers
+  const waiting = await p.client.enter(eventId, "waiting-user");
+  if (waiting.status !== 202) throw new Error(`waiting-user was not queued: ${waiting.status}`);
 });
 afterAll(async () => {
   await p.close();

@@ -124,6 +124,14 @@ describe("MySQL shielded from lookups Redis can answer", () => {
       .toBe(200);
   });
 
+  it("200 concurrent reads of the event list while it is refreshed cost one MySQL query", async () => {
+    const other = anotherInstance(); // its list is not cached yet
+    const before = await selects(other.deps.database);
+    const replies = await Promise.all(Array.from({ length: 200 }, () => other.app.request("/api/events")));
+    for (const res of replies) expect(res.status).toBe(200);
+    expect((await selects(other.deps.database)) - before).toBe(1);
+  });
+
   it("2,000 distinct users without coupons cost a handful of MySQL queries, not one each", async () => {
     const before = await selects(deps.database);
     await inBatches(2_000, async (i) => {

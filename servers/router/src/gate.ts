@@ -34,6 +34,8 @@ export function createGate(options: GateOptions) {
   const tracked = new Map<number, Tracked>();
   const missing = new Map<number, number>();
   let threshold = options.defaultThreshold;
+  // Bumped by setGlobalThreshold: a sync that read Redis before a change here must not undo it.
+  let thresholdVersion = 0;
   /** Redis's clock minus this process's, from the last sync: the window is judged by Redis's. */
   let clockOffset = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -41,6 +43,7 @@ export function createGate(options: GateOptions) {
 
   async function sync(only?: number): Promise<void> {
     const now = Date.now();
+    const version = thresholdVersion;
     const ids = only === undefined ? [...tracked.keys()] : [only];
     const deltas = ids.map((id) => tracked.get(id)?.pending ?? 0);
     for (const id of ids) {
@@ -52,7 +55,7 @@ export function createGate(options: GateOptions) {
       redis.get(keys.threshold),
       ...ids.map((id, i) => gateSync(redis, keys.event(id), deltas[i] ?? 0)),
     ]);
-    if (thresholdResult?.status === "fulfilled") {
+    if (thresholdResult?.status === "fulfilled" && version === thresholdVersion) {
       const value = thresholdResult.value;
       threshold = value == null ? options.defaultThreshold : Number(value);
     }
@@ -158,6 +161,7 @@ export function createGate(options: GateOptions) {
     globalThreshold: () => threshold,
     setGlobalThreshold(value: number) {
       threshold = value;
+      thresholdVersion += 1;
     },
     start() {
       timer = setTimeout(loop, options.syncMs);

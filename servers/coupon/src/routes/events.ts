@@ -7,24 +7,33 @@ import { eventView, metaFromRow, warmEvent } from "../events";
 
 /** GET /api/events and GET /api/events/:eventId (SPEC §6). */
 export function registerEvents(app: Hono<AppEnv>, deps: CouponDeps) {
-  let list: { at: number; events: EventView[] } | undefined;
+  // One read of the list at a time, shared by every request that arrives meanwhile: otherwise
+  // each request during a refresh would send MySQL its own query.
+  let list: { at: number; events: Promise<EventView[]> } | undefined;
+
+  async function readList(): Promise<EventView[]> {
+    const rows = await listActiveEvents(deps.db, { now: new Date() });
+    // Each event's counter lives on its own cluster slot: separate calls, sent together.
+    const remaining = await Promise.all(rows.map((row) => deps.redis.get(deps.keys.event(row.id).remaining)));
+    const events: EventView[] = [];
+    for (const [i, row] of rows.entries()) {
+      const value = remaining[i];
+      if (value == null) await warmEvent(deps, row.id);
+      events.push(eventView(row.id, metaFromRow(row), value == null ? row.stock : Number(value)));
+    }
+    return events;
+  }
 
   app.get("/api/events", async (c) => {
     if (!list || Date.now() - list.at >= 1_000) {
-      const rows = await listActiveEvents(deps.db, { now: new Date() });
-      // Each event's counter lives on its own cluster slot: separate calls, sent together.
-      const remaining = await Promise.all(
-        rows.map((row) => deps.redis.get(deps.keys.event(row.id).remaining)),
-      );
-      const events: EventView[] = [];
-      for (const [i, row] of rows.entries()) {
-        const value = remaining[i];
-        if (value == null) await warmEvent(deps, row.id);
-        events.push(eventView(row.id, metaFromRow(row), value == null ? row.stock : Number(value)));
-      }
-      list = { at: Date.now(), events };
+      const events = readList();
+      const current = { at: Date.now(), events };
+      list = current;
+      events.catch(() => {
+        if (list === current) list = undefined; // retry on the next request
+      });
     }
-    return c.json({ events: list.events });
+    return c.json({ events: await list.events });
   });
 
   app.get("/api/events/:eventId", validate("param", eventParamSchema), async (c) => {
