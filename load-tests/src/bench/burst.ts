@@ -1,13 +1,17 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { cpuPerRequest, cpuSeconds } from "../cpu";
 import { createUser, pollTarget } from "../http";
+import { identityHeaders } from "../identity";
 import { median, Samples, type Summary, summarize } from "../stats";
 
 /**
  * The burst of SPEC §8 against one target: `users` users arrive at the same instant, each with
  * its own keep-alive connection; each enters once, then polls its status `polls` times, `pollMs`
  * apart, where the entry answer says (pollTarget). Every answer but 202/200 on entry and 200 on
- * status is an error; a user whose entry failed stops there. CPU is read from /proc for the target's processes around the burst.
+ * status is an error; a user whose entry failed stops there. Every user sends a signed identity
+ * token (X-Identity-Token, minted before the clock starts; the floor and the hop ignore or pass
+ * it on, so all targets receive the same bytes). CPU is read from /proc for the target's
+ * processes around the burst.
  */
 export interface BurstTarget {
   name: string;
@@ -34,7 +38,14 @@ export interface BurstRun {
 
 export async function burstOnce(
   target: BurstTarget,
-  options: { users: number; polls: number; pollMs: number; round: number; userPrefix: string },
+  options: {
+    users: number;
+    polls: number;
+    pollMs: number;
+    round: number;
+    userPrefix: string;
+    identitySecret: string;
+  },
 ): Promise<BurstRun> {
   const entry = new Samples();
   const status = new Samples();
@@ -45,9 +56,13 @@ export async function burstOnce(
     if (samples.length < 5) samples.push(what);
   };
 
+  const identities = Array.from({ length: options.users }, (_, i) =>
+    identityHeaders(options.identitySecret, `${options.userPrefix}-${i}`),
+  );
+
   async function user(i: number): Promise<void> {
     const http = createUser(target.url);
-    const headers = { "x-user-id": `${options.userPrefix}-${i}` };
+    const headers = identities[i] ?? {};
     try {
       const e = await http.call("POST", `/api/events/${target.eventId}/entry`, headers);
       entry.push(e.ms);
@@ -160,10 +175,12 @@ export async function measureBurst(options: {
   pollMs: number;
   rounds: number;
   runId: string;
+  /** Signs every user's identity token (the rushgate router's IDENTITY_SECRET). */
+  identitySecret: string;
   log: (line: string) => void;
 }) {
   const { targets, log } = options;
-  const base = { polls: options.polls, pollMs: options.pollMs };
+  const base = { polls: options.polls, pollMs: options.pollMs, identitySecret: options.identitySecret };
   log(`burst: warming up ${targets.map((t) => t.name).join(", ")}`);
   for (const t of targets) {
     await burstOnce(t, {

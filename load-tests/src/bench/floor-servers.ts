@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Pool } from "undici";
+import { IDENTITY_HEADER } from "../identity";
 
 /**
  * The request handlers of the burst's two baselines (load-tests/src/floor.ts runs them): the
@@ -40,8 +41,8 @@ export function hop(backUrl: string): (req: IncomingMessage, res: ServerResponse
       return;
     }
     const headers: Record<string, string> = {};
-    const user = req.headers["x-user-id"];
-    if (typeof user === "string") headers["x-user-id"] = user;
+    const user = req.headers[IDENTITY_HEADER];
+    if (typeof user === "string") headers[IDENTITY_HEADER] = user;
     const chunks: Buffer[] = [];
     let code = 502;
     let type: string | undefined;

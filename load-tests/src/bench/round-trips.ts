@@ -2,6 +2,7 @@ import { createKeys, createRedis } from "@rushgate/redis";
 import { mintToken } from "@rushgate/token";
 import type { Redis } from "ioredis";
 import { createEvent, createHttp, type Http } from "../http";
+import { identityHeaders } from "../identity";
 import type { Stack } from "../stack";
 
 /**
@@ -116,9 +117,10 @@ export async function measureRoundTrips(options: {
       if (r.status !== want) throw new Error(`${method} ${path} answered ${r.status}, expected ${want}`);
     });
 
+  const who = (userId: string) => identityHeaders(stack.identitySecret, userId);
   // Warm-up: the router learns the event, every script is loaded, BullMQ is connected.
-  await expectStatus(http, "POST", `/api/events/${eventId}/entry`, { "x-user-id": "warm" }, 202);
-  await expectStatus(http, "GET", `/api/queue/${eventId}/status`, { "x-user-id": "warm" }, 200);
+  await expectStatus(http, "POST", `/api/events/${eventId}/entry`, who("warm"), 202);
+  await expectStatus(http, "GET", `/api/queue/${eventId}/status`, who("warm"), 200);
   const expiresAt = Date.now() + 3_600_000;
   const token = (userId: string) => mintToken(stack.admissionSecret, { eventId, userId, expiresAt });
   await redis.zadd(keys.event(eventId).running, expiresAt, "warm-issuer");
@@ -126,7 +128,7 @@ export async function measureRoundTrips(options: {
     http,
     "POST",
     `/api/events/${eventId}/issue`,
-    { "x-user-id": "warm-issuer", authorization: `Bearer ${token("warm-issuer")}` },
+    { ...who("warm-issuer"), authorization: `Bearer ${token("warm-issuer")}` },
     201,
   );
   const p = redis.pipeline();
@@ -140,18 +142,13 @@ export async function measureRoundTrips(options: {
       limit: 0,
       only: "router",
       run: () =>
-        batch((i) =>
-          expectStatus(http, "POST", `/api/events/${eventId}/entry`, { "x-user-id": `rt-${i}` }, 202),
-        ),
+        batch((i) => expectStatus(http, "POST", `/api/events/${eventId}/entry`, who(`rt-${i}`), 202)),
     },
     {
       name: "status" as const,
       target: "1",
       limit: 1,
-      run: () =>
-        batch((i) =>
-          expectStatus(http, "GET", `/api/queue/${eventId}/status`, { "x-user-id": `rt-${i}` }, 200),
-        ),
+      run: () => batch((i) => expectStatus(http, "GET", `/api/queue/${eventId}/status`, who(`rt-${i}`), 200)),
     },
     {
       name: "issue" as const,
@@ -163,7 +160,7 @@ export async function measureRoundTrips(options: {
             http,
             "POST",
             `/api/events/${eventId}/issue`,
-            { "x-user-id": `rt-issue-${i}`, authorization: `Bearer ${token(`rt-issue-${i}`)}` },
+            { ...who(`rt-issue-${i}`), authorization: `Bearer ${token(`rt-issue-${i}`)}` },
             201,
           ),
         ),
