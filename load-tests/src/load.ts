@@ -13,9 +13,9 @@ import { startScratchRedis } from "@rushgate/testing";
 import { LOAD_USAGE, type LoadOptions, parseLoadArgs } from "./args";
 import { cpuPerRequest, findPids, watchCpu } from "./cpu";
 import { createEvent, createHttp, fetchStats, type Http } from "./http";
+import { identityHeaders } from "./identity";
 import { type Check, checkInvariants } from "./invariants";
 import { ENDPOINTS, type JourneyContext, journey, Tally } from "./journey";
-import { identityHeaders } from "./identity";
 import { fitUsers } from "./limits";
 import { machine, redisPid } from "./machine";
 import {

@@ -1,7 +1,7 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyIdentityToken } from "@rushgate/identity";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BurstRun, burstMedians, burstOnce, burstRatios } from "./burst";
 import { floor, hop } from "./floor-servers";
 
