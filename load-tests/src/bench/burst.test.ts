@@ -110,6 +110,7 @@ function run(target: string, server: number, p95: number, max: number, errors = 
     errors,
     seconds: 1,
     launchMs: 1,
+    listenOverflows: 0,
     latency: { all: latency, entry: latency, status: latency },
     cpu: { byProcess: { a: server }, server, driver: 1 },
     samples: [],

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { cpuPerRequest, cpuSeconds } from "../cpu";
+import { cpuPerRequest, cpuSeconds, listenOverflows } from "../cpu";
 import { createUser, pollTarget } from "../http";
 import { identityHeaders } from "../identity";
 import { median, Samples, type Summary, summarize } from "../stats";
@@ -30,6 +30,8 @@ export interface BurstRun {
   seconds: number;
   /** How long the driver's loop took to start every user. */
   launchMs: number;
+  /** Connections the kernel refused for a full accept queue meanwhile (machine-wide). */
+  listenOverflows: number;
   latency: { all: Summary; entry: Summary; status: Summary };
   /** CPU µs per request by process, and summed over the target's processes. */
   cpu: { byProcess: Record<string, number>; server: number; driver: number };
@@ -85,11 +87,13 @@ export async function burstOnce(
 
   const before = target.processes.map((p) => (p.pid === undefined ? Number.NaN : cpuSeconds(p.pid)));
   const self = process.cpuUsage();
+  const overflowsBefore = listenOverflows();
   const started = performance.now();
   const running = Array.from({ length: options.users }, (_, i) => user(i));
   const launchMs = performance.now() - started;
   await Promise.all(running);
   const seconds = (performance.now() - started) / 1000;
+  const overflows = listenOverflows() - overflowsBefore;
   const own = process.cpuUsage(self);
   const rows = target.processes.map((p, i) => ({
     name: p.name,
@@ -112,6 +116,7 @@ export async function burstOnce(
     errors,
     seconds,
     launchMs,
+    listenOverflows: overflows,
     latency: { all: summarize(all), entry: summarize(entry.values()), status: summarize(status.values()) },
     cpu: { ...cpu, driver: (own.user + own.system) / requests },
     samples,
@@ -129,6 +134,7 @@ export interface BurstMedians {
   p95: number;
   p99: number;
   max: number;
+  listenOverflows: number;
   byProcess: Record<string, number>;
 }
 
@@ -149,6 +155,7 @@ export function burstMedians(runs: BurstRun[], target: string): BurstMedians {
     p95: m((r) => r.latency.all.p95),
     p99: m((r) => r.latency.all.p99),
     max: m((r) => r.latency.all.max),
+    listenOverflows: m((r) => r.listenOverflows),
     byProcess,
   };
 }
@@ -205,7 +212,8 @@ export async function measureBurst(options: {
       log(
         `burst round ${round}/${options.rounds}: ${t.name.padEnd(8)} ${options.users} users, ${r.requests} requests, ` +
           `${r.errors} errors; CPU ${r.cpu.server.toFixed(0)} µs/request; latency mean ${r.latency.all.mean.toFixed(1)} ms ` +
-          `p95 ${r.latency.all.p95.toFixed(1)} ms max ${r.latency.all.max.toFixed(0)} ms` +
+          `p95 ${r.latency.all.p95.toFixed(1)} ms max ${r.latency.all.max.toFixed(0)} ms; ` +
+          `${r.listenOverflows} listen overflows` +
           (r.samples.length ? `  e.g. ${r.samples[0]}` : ""),
       );
     }
