@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startScratchRedis } from "@rushgate/testing";
 import { LOAD_USAGE, type LoadOptions, parseLoadArgs } from "./args";
-import { cpuPerRequest, findPids, watchCpu } from "./cpu";
+import { cpuPerRequest, findPids, listenOverflows, watchCpu } from "./cpu";
 import { createEvent, createHttp, fetchStats, type Http } from "./http";
 import { identityHeaders } from "./identity";
 import { type Check, checkInvariants } from "./invariants";
@@ -244,14 +244,17 @@ async function main(): Promise<number> {
       { name: "redis-server", pid: rpid },
       ...findPids(["mariadbd", "mysqld"]).map((pid) => ({ name: "mysql (shared)", pid })),
     ]);
+    const overflowsBefore = listenOverflows();
     const { tally, seconds, launchMs } = await runScenario(baseUrl, opts, eventId, id, identitySecret);
+    const overflows = listenOverflows() - overflowsBefore;
     const cpuRows = cpu.read();
     const machineBusy = cpu.machineBusy();
 
     const latency = latencyRows(tally, seconds);
     console.log(
       `\nscenario finished in ${seconds.toFixed(1)} s (the driver took ${launchMs.toFixed(0)} ms to start ` +
-        "every user; each entry's latency includes opening its connection)\n",
+        "every user; each entry's latency includes opening its connection); the kernel refused " +
+        `${overflows} connections for a full accept queue meanwhile (TcpExtListenOverflows, machine-wide)\n`,
     );
     console.log(formatTable(latency));
     const errorRate = tally.requests ? tally.errorCount / tally.requests : 0;
@@ -338,6 +341,7 @@ async function main(): Promise<number> {
       cpu: cpuRows,
       cpuPerRequest: perRequest,
       launchMs,
+      listenOverflows: overflows,
       openFiles: files,
       machineBusyPercent: machineBusy,
       stats,
