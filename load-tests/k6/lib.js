@@ -114,11 +114,11 @@ export function envFlag(name) {
  * The floor: a bare node:http server answering the same entry and status requests with fixed
  * JSON, hit by the same burst (4,500 users at once, one connection each, an entry then 5 polls
  * 300 ms apart), as `pnpm bench -- --only burst` measures it. These defaults are that phase's
- * medians on the development machine, heavily loaded at the time (docs/PERFORMANCE.md, "Before
- * the one-hop change"); measure your own machine's with
- * `pnpm bench -- --only burst` and pass them as FLOOR_P95_MS and FLOOR_MAX_MS. See README.md.
+ * medians over 9 rounds on the development machine (2 shared cores, docs/PERFORMANCE.md,
+ * "Latest figures"); measure your own machine's with `pnpm bench -- --only burst` and pass them
+ * as FLOOR_P95_MS and FLOOR_MAX_MS. See README.md.
  */
-export const FLOOR = { p95Ms: 3000, maxMs: 8800 };
+export const FLOOR = { p95Ms: 413, maxMs: 427 };
 
 /**
  * Reads the options every script takes from `--env`, over the script's own defaults.
