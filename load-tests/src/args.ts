@@ -89,7 +89,8 @@ each server process (and Redis) used per request.
 export const BENCH_USAGE = `pnpm bench -- [options]
 
 Measures, side by side in one run on a private redis-server: a burst of users arriving at once
-against rushgate, a bare node:http floor and a two-hop forwarder; router vs a bare two-hop hono
+against rushgate, a bare node:http floor, a two-process forwarder and the floor plus one Redis
+call per request; router vs a bare two-hop hono
 baseline (status and issue throughput), Redis round trips per request, issuer drain rate vs a
 no-op BullMQ worker, and one scheduler tick with 100,000 people waiting.
 
