@@ -4,6 +4,7 @@
 import { check, sleep } from "k6";
 import http from "k6/http";
 import { Counter, Rate, Trend } from "k6/metrics";
+import { DEV_IDENTITY_SECRET, IDENTITY_HEADER, identityToken } from "./identity.js";
 
 /**
  * Statuses the API answers on purpose: 202 waiting, 404 not_in_queue, 409 already_issued /
@@ -81,6 +82,7 @@ export function envFlag(name) {
  * @typedef {object} Config
  * @property {string} baseUrl          BASE_URL, without a trailing slash
  * @property {string} adminToken       ADMIN_TOKEN
+ * @property {string} identitySecret   IDENTITY_SECRET: the router's, signs each user's identity token
  * @property {number} vus              VUS: users, one iteration each
  * @property {number} stock            STOCK: coupons of the event created in setup()
  * @property {number} rpmThreshold     RPM_THRESHOLD: the event's own threshold
@@ -112,11 +114,11 @@ export function envFlag(name) {
  * The floor: a bare node:http server answering the same entry and status requests with fixed
  * JSON, hit by the same burst (4,500 users at once, one connection each, an entry then 5 polls
  * 300 ms apart), as `pnpm bench -- --only burst` measures it. These defaults are that phase's
- * medians on the development machine, heavily loaded at the time (docs/PERFORMANCE.md, "Before
- * the one-hop change"); measure your own machine's with
- * `pnpm bench -- --only burst` and pass them as FLOOR_P95_MS and FLOOR_MAX_MS. See README.md.
+ * medians over 9 rounds on the development machine (2 shared cores, docs/PERFORMANCE.md,
+ * "Latest figures"); measure your own machine's with `pnpm bench -- --only burst` and pass them
+ * as FLOOR_P95_MS and FLOOR_MAX_MS. See README.md.
  */
-export const FLOOR = { p95Ms: 3000, maxMs: 8800 };
+export const FLOOR = { p95Ms: 413, maxMs: 427 };
 
 /**
  * Reads the options every script takes from `--env`, over the script's own defaults.
@@ -130,6 +132,7 @@ export function loadConfig(defaults) {
   return {
     baseUrl: envString("BASE_URL", "http://127.0.0.1:8080").replace(/\/+$/, ""),
     adminToken: envString("ADMIN_TOKEN", "dev-admin-token"),
+    identitySecret: envString("IDENTITY_SECRET", DEV_IDENTITY_SECRET),
     vus,
     stock: envInt("STOCK", defaults.stock ?? vus, 1),
     rpmThreshold: envInt("RPM_THRESHOLD", defaults.rpmThreshold, 0),
@@ -357,6 +360,7 @@ export function reportStats(cfg, eventId, stock) {
  * @property {Config} cfg
  * @property {number} eventId
  * @property {string} userId
+ * @property {string} [identity] its identity token, minted on its first request (userHeaders)
  * @property {string} [pollUrl] where to poll: the entry answer's pollUrl (absolute or a path on
  *   BASE_URL), else the router's /api/queue/:id/status
  */
@@ -391,11 +395,17 @@ function record(user, endpoint, res, expected) {
 }
 
 /**
+ * Who the user is, as a signed-in user's browser says it: an identity token signed with the
+ * router's IDENTITY_SECRET, valid for longer than the user can wait. Minted once per user.
  * @param {User} user
  * @returns {Record<string, string>}
  */
 function userHeaders(user) {
-  return { "X-User-Id": user.userId };
+  if (user.identity === undefined) {
+    const expiresAt = Date.now() + (user.cfg.maxWaitSeconds + 3600) * 1000;
+    user.identity = identityToken(user.cfg.identitySecret, user.userId, expiresAt);
+  }
+  return { [IDENTITY_HEADER]: user.identity };
 }
 
 /**

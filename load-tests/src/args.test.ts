@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseBenchArgs, parseLoadArgs } from "./args";
 
 describe("pnpm load arguments", () => {
@@ -40,6 +40,15 @@ describe("pnpm load arguments", () => {
     expect(opts.url).toBe("http://127.0.0.1:8080");
     expect(opts.databaseUrl).toBe("mysql://root@127.0.0.1:3306/rushgate");
     expect(opts.warmup).toBe(0);
+  });
+
+  it("signs identities with --identity-secret, else $IDENTITY_SECRET, else the dev secret", () => {
+    vi.stubEnv("IDENTITY_SECRET", "");
+    expect(parseLoadArgs([]).identitySecret).toBe("dev-identity-secret-not-for-production");
+    vi.stubEnv("IDENTITY_SECRET", "e".repeat(32));
+    expect(parseLoadArgs([]).identitySecret).toBe("e".repeat(32));
+    expect(parseLoadArgs(["--identity-secret", "s".repeat(32)]).identitySecret).toBe("s".repeat(32));
+    vi.unstubAllEnvs();
   });
 
   it("refuses bad values naming the option", () => {

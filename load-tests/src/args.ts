@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { DEV_IDENTITY_SECRET } from "./identity";
 
 export const ARRIVALS = ["all-at-once", "spread"] as const;
 export type Arrival = (typeof ARRIVALS)[number];
@@ -22,6 +23,8 @@ export interface LoadOptions {
   /** An already-running router; unset: the driver starts its own stack. */
   url: string | undefined;
   adminToken: string;
+  /** IDENTITY_SECRET of that router, to sign each user's identity token. */
+  identitySecret: string;
   databaseUrl: string;
   /** Redis of the started stack; unset: a private redis-server, so its CPU is ours alone. */
   redisUrl: string | undefined;
@@ -74,6 +77,8 @@ each server process (and Redis) used per request.
   --url URL             target a running router instead of starting a stack (start that router with
                         RATE_LIMIT_IP_PER_SEC=0: every simulated user comes from this one machine)
   --admin-token T       admin token of that router (default dev-admin-token)
+  --identity-secret S   IDENTITY_SECRET of that router: every user sends X-Identity-Token signed
+                        with it (default $IDENTITY_SECRET, else the router's development default)
   --database-url URL    MySQL checked at the end (default mysql://root@127.0.0.1:3306/rushgate_load,
                         or .../rushgate with --url)
   --redis-url URL       Redis for the started stack (default: a private redis-server on a free
@@ -84,7 +89,8 @@ each server process (and Redis) used per request.
 export const BENCH_USAGE = `pnpm bench -- [options]
 
 Measures, side by side in one run on a private redis-server: a burst of users arriving at once
-against rushgate, a bare node:http floor and a two-hop forwarder; router vs a bare two-hop hono
+against rushgate, a bare node:http floor, a two-process forwarder and the floor plus one Redis
+call per request; router vs a bare two-hop hono
 baseline (status and issue throughput), Redis round trips per request, issuer drain rate vs a
 no-op BullMQ worker, and one scheduler tick with 100,000 people waiting.
 
@@ -152,6 +158,7 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
       warmup: str,
       url: str,
       "admin-token": str,
+      "identity-secret": str,
       "database-url": str,
       "redis-url": str,
       json: str,
@@ -181,6 +188,7 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
     warmup: intOption("warmup", values.warmup, url ? 0 : 1000, 0),
     url,
     adminToken: values["admin-token"] ?? "dev-admin-token",
+    identitySecret: values["identity-secret"] ?? (process.env.IDENTITY_SECRET || DEV_IDENTITY_SECRET),
     databaseUrl: urlOption("database-url", values["database-url"], defaultDb, /^mysql:$/),
     redisUrl:
       values["redis-url"] === undefined

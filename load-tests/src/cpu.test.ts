@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuPerRequest, cpuSeconds } from "./cpu";
+import { cpuPerRequest, cpuSeconds, listenOverflows } from "./cpu";
 
 describe("CPU per request", () => {
   it("spreads each process's seconds over the requests and sums the server side", () => {
@@ -18,5 +18,10 @@ describe("CPU per request", () => {
   it("reads this process's own CPU time from /proc", () => {
     expect(cpuSeconds(process.pid)).toBeGreaterThanOrEqual(0);
     expect(cpuSeconds(2 ** 30)).toBeNaN();
+  });
+
+  it("reads the kernel's listen-overflow count", () => {
+    const count = listenOverflows();
+    expect(Number.isInteger(count) && count >= 0).toBe(true);
   });
 });

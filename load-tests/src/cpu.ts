@@ -99,3 +99,23 @@ export function cpuPerRequest(
   }
   return { byProcess, server };
 }
+
+/**
+ * The kernel's count of connections refused because a listen queue was full
+ * (`TcpExtListenOverflows` in /proc/net/netstat, machine-wide); NaN when unreadable.
+ */
+export function listenOverflows(): number {
+  try {
+    const lines = readFileSync("/proc/net/netstat", "utf8").split("\n");
+    for (let i = 0; i + 1 < lines.length; i++) {
+      const names = lines[i]?.split(" ") ?? [];
+      if (names[0] !== "TcpExt:") continue;
+      const values = lines[i + 1]?.split(" ") ?? [];
+      const at = names.indexOf("ListenOverflows");
+      return at > 0 ? Number(values[at]) : Number.NaN;
+    }
+  } catch {
+    // not Linux
+  }
+  return Number.NaN;
+}

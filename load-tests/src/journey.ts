@@ -7,8 +7,8 @@ import { Samples } from "./stats";
  * waiting, poll the status every pollMs; when admitted, issue once (retrying only a transport
  * error or a 5xx, whose outcome is unknown); stop on issued, already_issued or sold_out. Bounded
  * like k6: MAX_FAILURES failed calls in a row, MAX_ISSUE_TRIES issues, or maxWaitSeconds. Each
- * user holds its own keep-alive connection (createUser), as a k6 VU does, and polls where the
- * entry answer says (pollTarget).
+ * user holds its own keep-alive connection (createUser), as a k6 VU does, says who it is with a
+ * signed identity token (./identity) and polls where the entry answer says (pollTarget).
  */
 export const ENDPOINTS = ["entry", "status", "issue"] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
@@ -83,16 +83,23 @@ export interface JourneyContext {
   maxWaitSeconds: number;
 }
 
+/** One simulated user: its id and the identity headers it sends (identityHeaders). */
+export interface Person {
+  userId: string;
+  headers: Record<string, string>;
+}
+
 interface Walker {
   ctx: JourneyContext;
   http: User;
   userId: string;
+  headers: Record<string, string>;
   pollAt: string;
 }
 
 async function enter(w: Walker): Promise<QueueAnswer> {
-  const { ctx, userId } = w;
-  const res = await w.http.call("POST", `/api/events/${ctx.eventId}/entry`, { "x-user-id": userId });
+  const { ctx } = w;
+  const res = await w.http.call("POST", `/api/events/${ctx.eventId}/entry`, w.headers);
   w.pollAt = pollTarget(res.body, ctx.eventId);
   let answer: QueueAnswer = { kind: "error" };
   if (res.status === 200 || res.status === 202) {
@@ -108,8 +115,8 @@ async function enter(w: Walker): Promise<QueueAnswer> {
 }
 
 async function status(w: Walker): Promise<QueueAnswer> {
-  const { ctx, userId } = w;
-  const res = await w.http.call("GET", w.pollAt, { "x-user-id": userId });
+  const { ctx } = w;
+  const res = await w.http.call("GET", w.pollAt, w.headers);
   let answer: QueueAnswer = { kind: "error" };
   if (res.status === 200) answer = queueAnswer(res.body);
   else if (res.status === 404 && errorCode(res.body) === "not_in_queue") answer = { kind: "not_in_queue" };
@@ -123,7 +130,7 @@ type IssueResult = "issued" | "already_issued" | "sold_out" | "retry" | "error";
 async function issue(w: Walker, token: string): Promise<IssueResult> {
   const { ctx, userId } = w;
   const res = await w.http.call("POST", `/api/events/${ctx.eventId}/issue`, {
-    "x-user-id": userId,
+    ...w.headers,
     authorization: `Bearer ${token}`,
   });
   const code = errorCode(res.body);
@@ -138,8 +145,8 @@ async function issue(w: Walker, token: string): Promise<IssueResult> {
   return result;
 }
 
-export async function journey(ctx: JourneyContext, userId: string): Promise<Outcome> {
-  const w: Walker = { ctx, http: createUser(ctx.baseUrl), userId, pollAt: pollTarget({}, ctx.eventId) };
+export async function journey(ctx: JourneyContext, person: Person): Promise<Outcome> {
+  const w: Walker = { ctx, http: createUser(ctx.baseUrl), ...person, pollAt: pollTarget({}, ctx.eventId) };
   try {
     const outcome = await walk(w);
     ctx.tally.outcomes[outcome] += 1;

@@ -11,8 +11,9 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startScratchRedis } from "@rushgate/testing";
 import { LOAD_USAGE, type LoadOptions, parseLoadArgs } from "./args";
-import { cpuPerRequest, findPids, watchCpu } from "./cpu";
+import { cpuPerRequest, findPids, listenOverflows, watchCpu } from "./cpu";
 import { createEvent, createHttp, fetchStats, type Http } from "./http";
+import { identityHeaders } from "./identity";
 import { type Check, checkInvariants } from "./invariants";
 import { ENDPOINTS, type JourneyContext, journey, Tally } from "./journey";
 import { fitUsers } from "./limits";
@@ -60,32 +61,48 @@ function startProgress(tally: Tally, started: number) {
 
 /**
  * Starts every user: all in one synchronous loop (all-at-once: their entries leave together, each
- * opening its own connection), or evenly over `seconds`. `launchMs` is how long the loop took.
+ * opening its own connection), or evenly over `seconds`. Each user's identity token is minted
+ * before, as a signed-in user has it before the sale opens. `launchMs` is how long the loop took.
  */
 async function launch(
   ctx: JourneyContext,
   users: number,
   seconds: number,
   userId: (i: number) => string,
+  identitySecret: string,
 ): Promise<{ launchMs: number }> {
+  const people = Array.from({ length: users }, (_, i) => {
+    const id = userId(i);
+    return { userId: id, headers: identityHeaders(identitySecret, id) };
+  });
   const started = performance.now();
   const running =
     seconds <= 0
-      ? Array.from({ length: users }, (_, i) => journey(ctx, userId(i)))
-      : Array.from({ length: users }, (_, i) =>
-          sleep((i * seconds * 1000) / users).then(() => journey(ctx, userId(i))),
-        );
+      ? people.map((p) => journey(ctx, p))
+      : people.map((p, i) => sleep((i * seconds * 1000) / users).then(() => journey(ctx, p)));
   const launchMs = performance.now() - started;
   await Promise.all(running);
   return { launchMs };
 }
 
-async function runScenario(baseUrl: string, opts: LoadOptions, eventId: number, id: string) {
+async function runScenario(
+  baseUrl: string,
+  opts: LoadOptions,
+  eventId: number,
+  id: string,
+  identitySecret: string,
+) {
   const tally = new Tally();
   const ctx = { baseUrl, tally, eventId, pollMs: opts.pollMs, maxWaitSeconds: opts.maxWaitSeconds };
   const started = performance.now();
   const stopProgress = startProgress(tally, started);
-  const { launchMs } = await launch(ctx, opts.vus, opts.arrivalSeconds, (i) => `load-${id}-${i + 1}`);
+  const { launchMs } = await launch(
+    ctx,
+    opts.vus,
+    opts.arrivalSeconds,
+    (i) => `load-${id}-${i + 1}`,
+    identitySecret,
+  );
   stopProgress();
   return { tally, launchMs, seconds: (performance.now() - started) / 1000 };
 }
@@ -125,7 +142,14 @@ function latencyRows(tally: Tally, seconds: number) {
  * real drop has been up for a while. A small rush on a throwaway event (entries, polls, issues)
  * warms every path before the measured event is created.
  */
-async function warmUp(http: Http, baseUrl: string, adminToken: string, opts: LoadOptions, id: string) {
+async function warmUp(
+  http: Http,
+  baseUrl: string,
+  adminToken: string,
+  identitySecret: string,
+  opts: LoadOptions,
+  id: string,
+) {
   const eventId = await createEvent(http, adminToken, {
     name: `load ${id} warm-up`,
     stock: Math.ceil(opts.warmup / 2),
@@ -137,7 +161,7 @@ async function warmUp(http: Http, baseUrl: string, adminToken: string, opts: Loa
   });
   const ctx = { baseUrl, tally: new Tally(), eventId, pollMs: opts.pollMs, maxWaitSeconds: 60 };
   const started = performance.now();
-  await launch(ctx, opts.warmup, 1, (i) => `warm-${id}-${i + 1}`);
+  await launch(ctx, opts.warmup, 1, (i) => `warm-${id}-${i + 1}`, identitySecret);
   console.log(
     `warm-up: ${opts.warmup} users on event ${eventId}, ${ctx.tally.requests} requests in ` +
       `${((performance.now() - started) / 1000).toFixed(1)} s (not counted below)`,
@@ -185,6 +209,7 @@ async function main(): Promise<number> {
   }
   const baseUrl = opts.url ?? stack?.routerUrl ?? "";
   const adminToken = stack?.adminToken ?? opts.adminToken;
+  const identitySecret = stack?.identitySecret ?? opts.identitySecret;
   // The driver's own calls (admin API); every user has its own connection.
   const http = createHttp(baseUrl, 4);
   try {
@@ -197,7 +222,7 @@ async function main(): Promise<number> {
       admissionTtlSeconds: 300,
       openSeconds: opts.arrivalSeconds + opts.maxWaitSeconds + 3600,
     });
-    if (opts.warmup > 0) await warmUp(http, baseUrl, adminToken, opts, id);
+    if (opts.warmup > 0) await warmUp(http, baseUrl, adminToken, identitySecret, opts, id);
     const m = machine();
     const arrival = opts.arrival === "spread" ? `arriving over ${opts.arrivalSeconds}s` : "arriving at once";
     console.log(
@@ -219,14 +244,17 @@ async function main(): Promise<number> {
       { name: "redis-server", pid: rpid },
       ...findPids(["mariadbd", "mysqld"]).map((pid) => ({ name: "mysql (shared)", pid })),
     ]);
-    const { tally, seconds, launchMs } = await runScenario(baseUrl, opts, eventId, id);
+    const overflowsBefore = listenOverflows();
+    const { tally, seconds, launchMs } = await runScenario(baseUrl, opts, eventId, id, identitySecret);
+    const overflows = listenOverflows() - overflowsBefore;
     const cpuRows = cpu.read();
     const machineBusy = cpu.machineBusy();
 
     const latency = latencyRows(tally, seconds);
     console.log(
       `\nscenario finished in ${seconds.toFixed(1)} s (the driver took ${launchMs.toFixed(0)} ms to start ` +
-        "every user; each entry's latency includes opening its connection)\n",
+        "every user; each entry's latency includes opening its connection); the kernel refused " +
+        `${overflows} connections for a full accept queue meanwhile (TcpExtListenOverflows, machine-wide)\n`,
     );
     console.log(formatTable(latency));
     const errorRate = tally.requests ? tally.errorCount / tally.requests : 0;
@@ -302,7 +330,7 @@ async function main(): Promise<number> {
       join(ensureDir(join(repoRoot, "load-tests", "results")), `load-${opts.vus}-${Date.now()}.json`);
     const report = {
       at: new Date().toISOString(),
-      options: { ...opts, adminToken: undefined },
+      options: { ...opts, adminToken: undefined, identitySecret: undefined },
       machine: m,
       eventId,
       seconds,
@@ -313,6 +341,7 @@ async function main(): Promise<number> {
       cpu: cpuRows,
       cpuPerRequest: perRequest,
       launchMs,
+      listenOverflows: overflows,
       openFiles: files,
       machineBusyPercent: machineBusy,
       stats,

@@ -18,6 +18,8 @@ export interface Spawned {
   child: ChildProcess;
   port: number;
   url: string;
+  /** Where its `GET /metrics` answers (METRICS_PORT, a free port of its own). */
+  metricsUrl: string;
   /** Sends SIGTERM (a graceful close), SIGKILL after 15 s. */
   stop(): Promise<void>;
 }
@@ -64,8 +66,9 @@ export function serverLogDir(): string {
 }
 
 /**
- * Starts one Node program as a child process on a free port and waits until `readyPath` answers
- * 200. Its stdout and stderr go to `<serverLogDir>/<name>.log`.
+ * Starts one Node program as a child process on a free port (and its metrics on another: the
+ * servers' default, PORT + 1000, may be taken) and waits until `readyPath` answers 200. Its
+ * stdout and stderr go to `<serverLogDir>/<name>.log`.
  */
 export async function spawnNode(options: {
   name: string;
@@ -76,12 +79,19 @@ export async function spawnNode(options: {
   readyPath?: string;
 }): Promise<Spawned> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const log = createWriteStream(join(serverLogDir(), `${options.name}.log`), { flags: "a" });
   const child = spawn(
     process.execPath,
     [...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])],
     {
-      env: { PATH: process.env.PATH ?? "", ...options.env, PORT: String(port), HOST: "127.0.0.1" },
+      env: {
+        PATH: process.env.PATH ?? "",
+        ...options.env,
+        PORT: String(port),
+        METRICS_PORT: String(metricsPort),
+        HOST: "127.0.0.1",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -94,6 +104,7 @@ export async function spawnNode(options: {
     child,
     port,
     url,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
@@ -136,6 +147,8 @@ export interface Stack {
   routerUrl: string;
   adminToken: string;
   admissionSecret: string;
+  /** The router's IDENTITY_SECRET: users carry identity tokens signed with it (./identity). */
+  identitySecret: string;
   prefix: string;
   servers: Spawned[];
   /** Starts one more server of the stack (the bench starts the issuer on its own). */
@@ -145,11 +158,13 @@ export interface Stack {
 
 /**
  * The four built servers (servers/<name>/dist/index.js) as child processes on free ports, with a
- * unique REDIS_PREFIX, production settings and strong random secrets.
+ * unique REDIS_PREFIX, production settings and strong random secrets (identity from signed
+ * tokens only, as in production).
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const adminToken = randomBytes(24).toString("base64url");
   const admissionSecret = randomBytes(24).toString("base64url");
+  const identitySecret = randomBytes(32).toString("base64url");
   const common: Record<string, string> = {
     NODE_ENV: "production",
     LOG_LEVEL: options.logLevel ?? "warn",
@@ -185,11 +200,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Every simulated user comes from this one machine: the per-IP limit would throttle them all
       // together. The per-user limit stays as deployed.
       RATE_LIMIT_IP_PER_SEC: "0",
+      IDENTITY_SECRET: identitySecret,
     });
     return {
       routerUrl: router.url,
       adminToken,
       admissionSecret,
+      identitySecret,
       prefix: options.prefix,
       servers,
       spawnServer,

@@ -1,8 +1,11 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { verifyIdentityToken } from "@rushgate/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BurstRun, burstMedians, burstOnce, burstRatios } from "./burst";
 import { floor, hop } from "./floor-servers";
+
+const SECRET = "burst-test-identity-secret-0123456789";
 
 /** A server on a free port that counts the connections it accepted. */
 async function listen(handler: RequestListener) {
@@ -34,7 +37,7 @@ describe("the burst driver", () => {
     const before = back.connections();
     const run = await burstOnce(
       { name: "floor", url: back.url, eventId: 7, processes: [{ name: "self", pid: process.pid }] },
-      { users: 40, polls: 3, pollMs: 5, round: 1, userPrefix: "t" },
+      { users: 40, polls: 3, pollMs: 5, round: 1, userPrefix: "t", identitySecret: SECRET },
     );
     expect(run).toMatchObject({ requests: 160, errors: 0 });
     expect(run.latency.entry.count).toBe(40);
@@ -47,10 +50,32 @@ describe("the burst driver", () => {
     const before = front.connections();
     const run = await burstOnce(
       { name: "hop", url: front.url, eventId: 7, processes: [] },
-      { users: 20, polls: 2, pollMs: 5, round: 1, userPrefix: "h" },
+      { users: 20, polls: 2, pollMs: 5, round: 1, userPrefix: "h", identitySecret: SECRET },
     );
     expect(run).toMatchObject({ requests: 60, errors: 0 });
     expect(front.connections() - before).toBe(20);
+  });
+
+  it("sends each user's own signed identity token, which the hop passes on", async () => {
+    const seen: string[] = [];
+    const recorder = await listen((req, res) => {
+      seen.push(String(req.headers["x-identity-token"]));
+      floor(req, res);
+    });
+    const forwarder = await listen(hop(recorder.url));
+    const run = await burstOnce(
+      { name: "hop", url: forwarder.url, eventId: 7, processes: [] },
+      { users: 4, polls: 2, pollMs: 1, round: 1, userPrefix: "s", identitySecret: SECRET },
+    );
+    forwarder.server.closeAllConnections();
+    forwarder.server.close();
+    recorder.server.close();
+    expect(run.errors).toBe(0);
+    const users = seen.map((token) => {
+      const check = verifyIdentityToken(SECRET, token, Date.now());
+      return check.ok ? check.userId : check.reason;
+    });
+    expect(users.sort()).toEqual(["s-0", "s-1", "s-2", "s-3"].flatMap((u) => [u, u, u]));
   });
 
   it("counts every answer but 202/200 on entry and 200 on status as an error", async () => {
@@ -60,14 +85,14 @@ describe("the burst driver", () => {
     });
     const run = await burstOnce(
       { name: "forgetful", url: forgetful.url, eventId: 7, processes: [] },
-      { users: 3, polls: 2, pollMs: 1, round: 1, userPrefix: "e" },
+      { users: 3, polls: 2, pollMs: 1, round: 1, userPrefix: "e", identitySecret: SECRET },
     );
     forgetful.server.close();
     expect(run.errors).toBe(6);
     expect(run.samples[0]).toMatch(/^status: 404 .*not_in_queue/);
     const bad = await burstOnce(
       { name: "nothing", url: `${back.url.replace(/:\d+$/, ":1")}`, eventId: 7, processes: [] },
-      { users: 2, polls: 1, pollMs: 1, round: 1, userPrefix: "x" },
+      { users: 2, polls: 1, pollMs: 1, round: 1, userPrefix: "x", identitySecret: SECRET },
     );
     // Nothing listens there: each entry fails, and a user who never entered does not poll.
     expect(bad).toMatchObject({ errors: 2, requests: 2 });
@@ -85,6 +110,7 @@ function run(target: string, server: number, p95: number, max: number, errors = 
     errors,
     seconds: 1,
     launchMs: 1,
+    listenOverflows: 0,
     latency: { all: latency, entry: latency, status: latency },
     cpu: { byProcess: { a: server }, server, driver: 1 },
     samples: [],

@@ -1,13 +1,17 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { cpuPerRequest, cpuSeconds } from "../cpu";
+import { cpuPerRequest, cpuSeconds, listenOverflows } from "../cpu";
 import { createUser, pollTarget } from "../http";
+import { identityHeaders } from "../identity";
 import { median, Samples, type Summary, summarize } from "../stats";
 
 /**
  * The burst of SPEC §8 against one target: `users` users arrive at the same instant, each with
  * its own keep-alive connection; each enters once, then polls its status `polls` times, `pollMs`
  * apart, where the entry answer says (pollTarget). Every answer but 202/200 on entry and 200 on
- * status is an error; a user whose entry failed stops there. CPU is read from /proc for the target's processes around the burst.
+ * status is an error; a user whose entry failed stops there. Every user sends a signed identity
+ * token (X-Identity-Token, minted before the clock starts; the floor and the hop ignore or pass
+ * it on, so all targets receive the same bytes). CPU is read from /proc for the target's
+ * processes around the burst.
  */
 export interface BurstTarget {
   name: string;
@@ -26,6 +30,8 @@ export interface BurstRun {
   seconds: number;
   /** How long the driver's loop took to start every user. */
   launchMs: number;
+  /** Connections the kernel refused for a full accept queue meanwhile (machine-wide). */
+  listenOverflows: number;
   latency: { all: Summary; entry: Summary; status: Summary };
   /** CPU µs per request by process, and summed over the target's processes. */
   cpu: { byProcess: Record<string, number>; server: number; driver: number };
@@ -34,7 +40,14 @@ export interface BurstRun {
 
 export async function burstOnce(
   target: BurstTarget,
-  options: { users: number; polls: number; pollMs: number; round: number; userPrefix: string },
+  options: {
+    users: number;
+    polls: number;
+    pollMs: number;
+    round: number;
+    userPrefix: string;
+    identitySecret: string;
+  },
 ): Promise<BurstRun> {
   const entry = new Samples();
   const status = new Samples();
@@ -45,9 +58,13 @@ export async function burstOnce(
     if (samples.length < 5) samples.push(what);
   };
 
+  const identities = Array.from({ length: options.users }, (_, i) =>
+    identityHeaders(options.identitySecret, `${options.userPrefix}-${i}`),
+  );
+
   async function user(i: number): Promise<void> {
     const http = createUser(target.url);
-    const headers = { "x-user-id": `${options.userPrefix}-${i}` };
+    const headers = identities[i] ?? {};
     try {
       const e = await http.call("POST", `/api/events/${target.eventId}/entry`, headers);
       entry.push(e.ms);
@@ -70,11 +87,13 @@ export async function burstOnce(
 
   const before = target.processes.map((p) => (p.pid === undefined ? Number.NaN : cpuSeconds(p.pid)));
   const self = process.cpuUsage();
+  const overflowsBefore = listenOverflows();
   const started = performance.now();
   const running = Array.from({ length: options.users }, (_, i) => user(i));
   const launchMs = performance.now() - started;
   await Promise.all(running);
   const seconds = (performance.now() - started) / 1000;
+  const overflows = listenOverflows() - overflowsBefore;
   const own = process.cpuUsage(self);
   const rows = target.processes.map((p, i) => ({
     name: p.name,
@@ -97,6 +116,7 @@ export async function burstOnce(
     errors,
     seconds,
     launchMs,
+    listenOverflows: overflows,
     latency: { all: summarize(all), entry: summarize(entry.values()), status: summarize(status.values()) },
     cpu: { ...cpu, driver: (own.user + own.system) / requests },
     samples,
@@ -114,6 +134,7 @@ export interface BurstMedians {
   p95: number;
   p99: number;
   max: number;
+  listenOverflows: number;
   byProcess: Record<string, number>;
 }
 
@@ -134,6 +155,7 @@ export function burstMedians(runs: BurstRun[], target: string): BurstMedians {
     p95: m((r) => r.latency.all.p95),
     p99: m((r) => r.latency.all.p99),
     max: m((r) => r.latency.all.max),
+    listenOverflows: m((r) => r.listenOverflows),
     byProcess,
   };
 }
@@ -160,10 +182,12 @@ export async function measureBurst(options: {
   pollMs: number;
   rounds: number;
   runId: string;
+  /** Signs every user's identity token (the rushgate router's IDENTITY_SECRET). */
+  identitySecret: string;
   log: (line: string) => void;
 }) {
   const { targets, log } = options;
-  const base = { polls: options.polls, pollMs: options.pollMs };
+  const base = { polls: options.polls, pollMs: options.pollMs, identitySecret: options.identitySecret };
   log(`burst: warming up ${targets.map((t) => t.name).join(", ")}`);
   for (const t of targets) {
     await burstOnce(t, {
@@ -188,7 +212,8 @@ export async function measureBurst(options: {
       log(
         `burst round ${round}/${options.rounds}: ${t.name.padEnd(8)} ${options.users} users, ${r.requests} requests, ` +
           `${r.errors} errors; CPU ${r.cpu.server.toFixed(0)} µs/request; latency mean ${r.latency.all.mean.toFixed(1)} ms ` +
-          `p95 ${r.latency.all.p95.toFixed(1)} ms max ${r.latency.all.max.toFixed(0)} ms` +
+          `p95 ${r.latency.all.p95.toFixed(1)} ms max ${r.latency.all.max.toFixed(0)} ms; ` +
+          `${r.listenOverflows} listen overflows` +
           (r.samples.length ? `  e.g. ${r.samples[0]}` : ""),
       );
     }

@@ -1,9 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RedisClient } from "@rushgate/redis";
 import { Pool } from "undici";
+import { IDENTITY_HEADER } from "../identity";
 
 /**
- * The request handlers of the burst's two baselines (load-tests/src/floor.ts runs them): the
- * floor answers a rush's entry and status with fixed JSON, the hop passes everything on to it.
+ * The request handlers of the burst's baselines (load-tests/src/floor.ts runs them): the floor
+ * answers a rush's entry and status with fixed JSON, the hop passes everything on to it, and the
+ * Redis floor answers the same JSON after one trivial script call (one round trip, as SPEC §4
+ * allows an entry or a poll).
  */
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -40,8 +44,8 @@ export function hop(backUrl: string): (req: IncomingMessage, res: ServerResponse
       return;
     }
     const headers: Record<string, string> = {};
-    const user = req.headers["x-user-id"];
-    if (typeof user === "string") headers["x-user-id"] = user;
+    const user = req.headers[IDENTITY_HEADER];
+    if (typeof user === "string") headers[IDENTITY_HEADER] = user;
     const chunks: Buffer[] = [];
     let code = 502;
     let type: string | undefined;
@@ -66,6 +70,28 @@ export function hop(backUrl: string): (req: IncomingMessage, res: ServerResponse
           else res.destroy();
         },
       },
+    );
+  };
+}
+
+/**
+ * The floor plus one Redis round trip per entry and poll: an EVALSHA of `return ARGV[1]` on a
+ * client made as the router makes its own (createRedis, auto-pipelining on). What a server that
+ * does nothing but the one round trip SPEC §4 allows must spend.
+ */
+export function redisFloor(redis: RedisClient): (req: IncomingMessage, res: ServerResponse) => void {
+  redis.defineCommand("floorEcho", { numberOfKeys: 0, lua: "return ARGV[1]" });
+  const echo = (redis as unknown as { floorEcho(v: string): Promise<string> }).floorEcho.bind(redis);
+  return (req, res) => {
+    const url = req.url ?? "";
+    const known = (req.method === "POST" && ENTRY.test(url)) || (req.method === "GET" && STATUS.test(url));
+    if (!known) {
+      floor(req, res);
+      return;
+    }
+    echo("1").then(
+      () => send(res, req.method === "POST" ? 202 : 200, WAITING),
+      () => send(res, 503, json({ error: { code: "service_unavailable", message: "" } })),
     );
   };
 }

@@ -2,6 +2,7 @@ import { createKeys, createRedis, enter } from "@rushgate/redis";
 import { mintToken } from "@rushgate/token";
 import { cpuSeconds } from "../cpu";
 import { createEvent, createHttp } from "../http";
+import { identityHeaders } from "../identity";
 import type { Stack } from "../stack";
 import { median } from "../stats";
 import { closedLoop, type LoopRequest, type LoopResult } from "./loop";
@@ -65,6 +66,11 @@ export async function measureThroughput(options: {
   });
   await http.close();
 
+  // Every request says who it is as a signed-in user does (X-Identity-Token); the baselines get
+  // the same headers, so both sides receive the same bytes. Minted before the clock.
+  const waiterHeaders = Array.from({ length: WAITERS }, (_, i) =>
+    identityHeaders(stack.identitySecret, `w${i}`),
+  );
   // The scheduler is off in the bench stack, so these stay waiting for the whole run.
   for (let i = 0; i < WAITERS; i += 500) {
     await Promise.all(
@@ -85,7 +91,7 @@ export async function measureThroughput(options: {
       requests.push({
         method: "POST",
         path: `/api/events/${issueEvent}/issue`,
-        headers: { "x-user-id": userId, authorization: `Bearer ${token}` },
+        headers: { ...identityHeaders(stack.identitySecret, userId), authorization: `Bearer ${token}` },
       });
     }
     await p.exec();
@@ -94,20 +100,17 @@ export async function measureThroughput(options: {
   }
 
   let poll = 0;
+  const waiter = () => waiterHeaders[poll++ % WAITERS] ?? {};
   const statusRouter = (): LoopRequest => ({
     method: "GET",
     path: `/api/queue/${statusEvent}/status`,
-    headers: { "x-user-id": `w${poll++ % WAITERS}` },
+    headers: waiter(),
   });
-  const statusBaseline = (): LoopRequest => ({
-    method: "GET",
-    path: "/status",
-    headers: { "x-user-id": `w${poll++ % WAITERS}` },
-  });
+  const statusBaseline = (): LoopRequest => ({ method: "GET", path: "/status", headers: waiter() });
   const issueBaseline = (): LoopRequest => ({
     method: "POST",
     path: "/issue",
-    headers: { "x-user-id": `i${poll++}`, authorization: "Bearer v1.0.x.0.baseline-token-of-similar-length" },
+    headers: { ...waiter(), authorization: "Bearer v1.0.x.0.baseline-token-of-similar-length" },
   });
 
   const cpu: Record<string, CpuPerRequest[]> = {};
