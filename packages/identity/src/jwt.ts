@@ -1,6 +1,7 @@
 import { createPublicKey } from "node:crypto";
 import { USER_ID } from "@rushgate/api";
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { createVerifiedCache } from "./verified";
 
 export interface JwtOptions {
   /** The site's public key, PEM (SPKI); or */
@@ -48,8 +49,7 @@ export function createJwtVerifier(options: JwtOptions) {
     algorithms: options.algorithms ?? DEFAULT_ALGORITHMS,
     requiredClaims: ["sub", "exp"],
   };
-  const cacheSize = options.cacheSize ?? 50_000;
-  const verified = new Map<string, { userId: string; expiresAt: number }>();
+  const verified = createVerifiedCache(options.cacheSize ?? 50_000);
   const pending = new Map<string, Promise<JwtCheck>>();
 
   async function check(token: string): Promise<JwtCheck> {
@@ -61,7 +61,6 @@ export function createJwtVerifier(options: JwtOptions) {
       if (typeof payload.sub !== "string" || !USER_ID.test(payload.sub))
         return { ok: false, reason: "malformed" };
       const expiresAt = (payload.exp as number) * 1000;
-      if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string);
       verified.set(token, { userId: payload.sub, expiresAt });
       return { ok: true, userId: payload.sub, expiresAt };
     } catch (err) {
@@ -72,11 +71,7 @@ export function createJwtVerifier(options: JwtOptions) {
   return {
     /** The answer for a token verified before and not expired yet; undefined otherwise. */
     cached(token: string, now = Date.now()): JwtCheck | undefined {
-      const hit = verified.get(token);
-      if (!hit) return undefined;
-      if (hit.expiresAt > now) return { ok: true, ...hit };
-      verified.delete(token);
-      return { ok: false, reason: "expired" };
+      return verified.get(token, now);
     },
     /** Verifies a token (at most one check in flight per token). */
     verify(token: string): Promise<JwtCheck> {

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiError } from "@rushgate/api";
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { mintIdentityToken } from "./identity-token";
 import { createJwtVerifier, type JwtOptions } from "./jwt";
 import { parseProxies } from "./proxies";
@@ -68,6 +68,21 @@ describe("identity from a site-signed token", () => {
       );
     expect(await outcome(() => r.resolve(request({})))).toBe("401 unauthorized");
     expect(r.peek(request({ "x-identity-token": forged }))).toBeUndefined();
+  });
+
+  it("remembers a checked token only until it expires", async () => {
+    const fresh = resolver(["token"]);
+    const soon = token("carol", 1_000);
+    expect(fresh.resolve(request({ "x-identity-token": soon }))).toBe("carol");
+    expect(fresh.resolve(request({ "x-identity-token": soon }))).toBe("carol"); // from the cache
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 2_000 });
+    try {
+      expect(await outcome(() => fresh.resolve(request({ "x-identity-token": soon })))).toBe(
+        "401 unauthorized",
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("never takes X-User-Id at face value, even beside a valid token", async () => {

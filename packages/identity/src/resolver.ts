@@ -11,6 +11,7 @@ import {
 } from "./identity-token";
 import type { JwtCheck, JwtVerifier } from "./jwt";
 import { clientAddress, isTrusted } from "./proxies";
+import { createVerifiedCache } from "./verified";
 
 /**
  * Where a user id may come from (SPEC §2). `token`: an HMAC identity token from the site;
@@ -83,11 +84,17 @@ export function createIdentityResolver(config: IdentityConfig) {
   const has = (s: IdentitySource) => config.sources.includes(s);
   const uidKey = createHmac("sha256", config.anonymousSecret).update("rushgate uid cookie").digest();
 
+  // Every poll of a user carries the same token: its HMAC is checked once (verified.ts).
+  const tokens = createVerifiedCache(50_000);
+
   function fromToken(token: string): Found {
     if (isIdentityToken(token)) {
       if (!has("token") || !config.secret) throw unauthorized("identity tokens are not accepted here");
-      const check = verifyIdentityToken(config.secret, token, Date.now());
+      const now = Date.now();
+      const hit = tokens.get(token, now);
+      const check = hit ?? verifyIdentityToken(config.secret, token, now);
       if (!check.ok) throw refusal(check.reason);
+      if (!hit) tokens.set(token, { userId: check.userId, expiresAt: check.expiresAt });
       return check.userId;
     }
     const jwt = config.jwt;
