@@ -120,16 +120,31 @@ async function waitForRedis(url: string) {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+const handedOut = new Set<number>();
+
+/** Whether nothing listens on the port now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A port for a server a test starts in another process. Taken below the kernel's ephemeral range
+ * (32768–60999 by default), because a port the kernel handed out once (listen on 0) can be given
+ * to an outgoing connection (a Redis or MySQL client) before the server binds it — seen as
+ * EADDRINUSE in CI. Never the same port twice in one process.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error("no free port below the ephemeral range");
 }
 
 /**
