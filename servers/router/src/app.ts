@@ -25,7 +25,7 @@ export interface RouterDeps {
   logger: Logger;
   /** Who the user is (SPEC §2); also used by the raw fast path. */
   identity: IdentityResolver;
-  /** Rate-limit budgets of every public route group, shared with the raw fast path (fast-path.ts). */
+  /** Rate-limit budgets of every public route group, spent alike on both paths (routes/api.ts). */
   budgets: Budgets;
   metrics: Metrics & { gateDecisions: Counter<"decision"> };
 }

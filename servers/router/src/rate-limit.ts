@@ -51,8 +51,8 @@ export interface RateLimits {
  * One route group's budget per client address and per user; each returns 0 when the request may
  * go on, else the seconds to wait, and a limit of 0 is off. The address is spent before the
  * identity is checked (so forged identities are limited too), the user once it is known. Calling
- * the budget itself spends both. Shared by the hono middleware and the router's raw fast path
- * (fast-path.ts), so both spend the same buckets.
+ * the budget itself spends both. Shared by the hono middleware and the routes of routes/api.ts
+ * on both of their paths, so every request spends the same buckets.
  */
 export function createBudget(name: string, limits: RateLimits) {
   const perUser =
