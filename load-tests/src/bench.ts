@@ -12,7 +12,7 @@ import { type DrainResult, measureDrain } from "./bench/drain";
 import { measureRoundTrips, type RoundTripResult } from "./bench/round-trips";
 import { measureThroughput, type ThroughputResult } from "./bench/throughput";
 import { measureTick, type TickResult } from "./bench/tick";
-import { createEvent, createHttp } from "./http";
+import { createEvent, createHttp, QUEUE_ONLY_EVENT } from "./http";
 import { fitUsers } from "./limits";
 import { machine, redisPid } from "./machine";
 import { ensureDir, prepareDatabase, repoRoot, runId, type Spawned, spawnNode, startStack } from "./stack";
@@ -73,13 +73,8 @@ async function runStackPhases(opts: BenchOptions, redisUrl: string, nodeArgs: st
       const admin = createHttp(stack.routerUrl, 2);
       // Everyone queues (threshold 0) and stays waiting (the bench's scheduler is off).
       const eventId = await createEvent(admin, stack.adminToken, {
+        ...QUEUE_ONLY_EVENT,
         name: "bench burst",
-        stock: 1_000_000,
-        rpmThreshold: 0,
-        runningCapacity: 1_000_000,
-        admitPerTick: 200,
-        admissionTtlSeconds: 3600,
-        openSeconds: 7200,
       });
       await admin.close();
       const redisServer = { name: "redis-server", pid: await redisPid(redisUrl) };

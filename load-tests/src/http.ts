@@ -122,6 +122,19 @@ export interface EventSettings {
   openSeconds: number;
 }
 
+/**
+ * An event where everyone queues (threshold 0) and nobody runs short of stock or room: the
+ * bench's burst and round-trip phases measure the queue's requests on it.
+ */
+export const QUEUE_ONLY_EVENT: Omit<EventSettings, "name"> = {
+  stock: 1_000_000,
+  rpmThreshold: 0,
+  runningCapacity: 1_000_000,
+  admitPerTick: 200,
+  admissionTtlSeconds: 3600,
+  openSeconds: 7200,
+};
+
 /** POST /admin/api/events; the event opened a minute ago, as the k6 scripts create it. */
 export async function createEvent(http: Http, adminToken: string, settings: EventSettings): Promise<number> {
   const now = Date.now();

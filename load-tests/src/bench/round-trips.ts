@@ -1,7 +1,7 @@
 import { createKeys, createRedis } from "@rushgate/redis";
 import { mintToken } from "@rushgate/token";
 import type { Redis } from "ioredis";
-import { createEvent, createHttp, type Http } from "../http";
+import { createEvent, createHttp, type Http, QUEUE_ONLY_EVENT } from "../http";
 import { identityHeaders } from "../identity";
 import type { Stack } from "../stack";
 
@@ -94,13 +94,8 @@ export async function measureRoundTrips(options: {
   const keys = createKeys(stack.prefix);
   const http = createHttp(stack.routerUrl, 50);
   const eventId = await createEvent(http, stack.adminToken, {
+    ...QUEUE_ONLY_EVENT,
     name: "bench round trips",
-    stock: 1_000_000,
-    rpmThreshold: 0,
-    runningCapacity: 1_000_000,
-    admitPerTick: 200,
-    admissionTtlSeconds: 3600,
-    openSeconds: 7200,
   });
   const batch = async (fn: (i: number) => Promise<unknown>) => {
     for (let i = 0; i < n; i += 50)
