@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prequeueOrder, prequeueOrderKey, seedCommitment } from "./fairness";
 
-const seed = "00".repeat(31) + "01";
+const seed = `${"00".repeat(31)}01`;
 
 describe("the pre-queue rule", () => {
   it("orders users by HMAC-SHA256(seed, userId), lowest first, whatever order they are given in", () => {
