@@ -29,8 +29,11 @@ function CouponList({ coupons, eventId, m }: { coupons: CouponView[]; eventId: n
           <li>
             <span class="code">{c.couponId}</span>
             <div class="small muted">
-              {c.eventId === eventId ? m.t("event.thisDrop") : m.t("event.otherDrop", { id: String(c.eventId) })} ·{" "}
-              <Time at={c.issuedAt} m={m} /> · {c.state === "persisted" ? m.t("event.persisted") : m.t("event.pending")}
+              {c.eventId === eventId
+                ? m.t("event.thisDrop")
+                : m.t("event.otherDrop", { id: String(c.eventId) })}{" "}
+              · <Time at={c.issuedAt} m={m} /> ·{" "}
+              {c.state === "persisted" ? m.t("event.persisted") : m.t("event.pending")}
             </div>
           </li>
         ))}
@@ -87,7 +90,9 @@ export function EventPage(props: EventPageProps) {
         </dl>
         {canIssue ? (
           <div id="issue">
-            <p>{m.rich("event.held", { time: <Time at={props.admissionExpiresAt ?? event.endsAt} m={m} /> })}</p>
+            <p>
+              {m.rich("event.held", { time: <Time at={props.admissionExpiresAt ?? event.endsAt} m={m} /> })}
+            </p>
             <form id="issue-form" method="post" action={`/events/${event.id}/issue`}>
               <button type="submit" class="primary">
                 {m.t("event.getCoupon")}

@@ -28,7 +28,11 @@ function EventCard({ event, m }: { event: EventView; m: I18n }) {
             : m.rich("home.noneLeft", { until })}
         </p>
         {canJoin ? (
-          <a class="button" href={`/events/${event.id}`} aria-label={m.t("home.joinLabel", { name: event.name })}>
+          <a
+            class="button"
+            href={`/events/${event.id}`}
+            aria-label={m.t("home.joinLabel", { name: event.name })}
+          >
             {event.status === "open" ? m.t("home.join") : m.t("home.joinEarly")}
           </a>
         ) : null}

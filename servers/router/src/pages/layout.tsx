@@ -19,7 +19,10 @@ export interface LayoutProps {
 
 /** The page script's messages, as data (not code, so the CSP's `script-src 'self'` still holds). */
 function ScriptMessages(props: { m: I18n; script: string }) {
-  const json = JSON.stringify(clientMessages(props.m, assetKeys[props.script] ?? [])).replace(/</g, "\\u003c");
+  const json = JSON.stringify(clientMessages(props.m, assetKeys[props.script] ?? [])).replace(
+    /</g,
+    "\\u003c",
+  );
   return <script type="application/json" id="rg-i18n" dangerouslySetInnerHTML={{ __html: json }} />;
 }
 

@@ -122,7 +122,8 @@ export function registerQueuePage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
       if (!event) return render(c, <NotFoundPage m={m} />, 404);
       if ("err" in joined) {
         const code = joined.err instanceof ApiError ? joined.err.code : undefined;
-        if (code === "sold_out") return render(c, <QueuePage event={event} state="sold_out" from={0} m={m} />);
+        if (code === "sold_out")
+          return render(c, <QueuePage event={event} state="sold_out" from={0} m={m} />);
         if (code === "event_not_open")
           return render(c, <QueuePage event={event} state="ended" from={0} m={m} />);
         throw joined.err;

@@ -36,7 +36,10 @@ export type AssetName = keyof typeof assets;
 export const assetKeys: Record<string, readonly string[]> = Object.fromEntries(
   Object.entries(assets)
     .filter(([name]) => name.endsWith(".js"))
-    .map(([name, a]) => [name, [...new Set([...a.body.matchAll(/\bt\(\s*"([\w.-]+)"/g)].map((m) => m[1] ?? ""))]]),
+    .map(([name, a]) => [
+      name,
+      [...new Set([...a.body.matchAll(/\bt\(\s*"([\w.-]+)"/g)].map((m) => m[1] ?? ""))],
+    ]),
 );
 
 /** The URL of an asset, versioned by its content. */

@@ -76,7 +76,8 @@ export const en = {
   "event.notOpen": "This drop is not open.",
   "event.notOpenDetail": "It has ended, or has not started yet.",
   "event.offline": "We could not reach the server.",
-  "event.offlineDetail": "Your place is still held for now. Check your connection and press the button again.",
+  "event.offlineDetail":
+    "Your place is still held for now. Check your connection and press the button again.",
 
   "queue.title": "{name} — waiting room",
   "queue.eyebrow": "Waiting room",
@@ -128,6 +129,9 @@ export const en = {
 } as const;
 
 export type MessageKey = keyof typeof en;
+
+/** The messages that are the same in every language: the brand, and each language's own name. */
+export const SAME_EVERYWHERE: ReadonlySet<MessageKey> = new Set(["layout.title", "lang.en", "lang.ko"]);
 
 /** What every other language provides: a sentence for every English key, and no other key. */
 export type Catalogue = { readonly [K in MessageKey]: string };

@@ -26,7 +26,9 @@ const styles: Record<Locale, LocaleStyle> = {
 /** The cookie the language switcher sets (and the query parameter it sets it with). */
 export const LANG_COOKIE = "lang";
 
-type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? P | Placeholders<Rest> : never;
+type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
+  ? P | Placeholders<Rest>
+  : never;
 type Names<K extends MessageKey> = Placeholders<(typeof en)[K]>;
 type Args<K extends MessageKey> = [Names<K>] extends [never] ? [] : [Record<Names<K>, string | number>];
 /** The keys of messages without placeholders (which can be chosen at run time). */
@@ -72,7 +74,8 @@ export function isLocale(value: unknown): value is Locale {
 /** The messages a page script uses (its `t("…")` keys), for the JSON the page embeds. */
 export function clientMessages(m: I18n, keys: readonly string[]) {
   const messages: Record<string, string> = {};
-  for (const key of keys) if (Object.hasOwn(catalogues[m.locale], key)) messages[key] = catalogues[m.locale][key as MessageKey];
+  for (const key of keys)
+    if (Object.hasOwn(catalogues[m.locale], key)) messages[key] = catalogues[m.locale][key as MessageKey];
   return { locale: m.locale, hourCycle: m.style.hourCycle ?? null, messages };
 }
 

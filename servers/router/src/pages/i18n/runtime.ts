@@ -35,7 +35,12 @@ export function i18nRuntime(
   const numbers = new Intl.NumberFormat(locale);
   const percents = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
   const unit = (name: string, digits: number) =>
-    new Intl.NumberFormat(locale, { style: "unit", unit: name, unitDisplay: "short", maximumFractionDigits: digits });
+    new Intl.NumberFormat(locale, {
+      style: "unit",
+      unit: name,
+      unitDisplay: "short",
+      maximumFractionDigits: digits,
+    });
   const secs = unit("second", 0);
   const mins = unit("minute", 0);
   const hours = unit("hour", 1);
@@ -54,7 +59,7 @@ export function i18nRuntime(
   const dates = new Intl.DateTimeFormat(locale, options);
 
   function t(key: string, params?: Record<string, string | number>): string {
-    const text = Object.prototype.hasOwnProperty.call(messages, key) ? String(messages[key]) : key;
+    const text = Object.hasOwn(messages, key) ? String(messages[key]) : key;
     return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params ? params[name] : undefined;
       if (value === undefined) return whole;
@@ -76,8 +81,7 @@ export function i18nRuntime(
       if (seconds === null || seconds === undefined) return t("eta.unknown");
       if (seconds < 60) return t("eta.underMinute");
       const minutes = Math.round(seconds / 60);
-      const duration =
-        minutes < 60 ? mins.format(minutes) : hours.format(Math.round(minutes / 6) / 10);
+      const duration = minutes < 60 ? mins.format(minutes) : hours.format(Math.round(minutes / 6) / 10);
       return t("eta.about", { duration });
     },
   };
