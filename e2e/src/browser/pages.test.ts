@@ -67,20 +67,23 @@ describe("pages: identity and security", () => {
     }
   });
 
-  it("keeps the waiting room under 30 KB over the wire (HTML, JS and CSS)", async () => {
-    const eventId = await queuedEvent();
-    const html = await visit(`${url}/queue/${eventId}`, { cookie: "uid=weigher" });
-    expect(html.status).toBe(200);
-    const linked = [...html.text.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1] ?? "");
-    expect(linked.length).toBe(2);
-    const files = await Promise.all(linked.map((path) => visit(`${url}${path.replaceAll("&amp;", "&")}`)));
-    for (const f of files) expect(f.status).toBe(200);
-    const total = html.bytes + files.reduce((sum, f) => sum + f.bytes, 0);
-    console.log(
-      `waiting-room page weight: ${total} bytes (HTML ${html.bytes}, ${linked.map((l, i) => `${l.split("?")[0]} ${files[i]?.bytes}`).join(", ")})`,
-    );
-    expect(total).toBeLessThan(30 * 1024);
-  });
+  it.each(["en", "ko"])(
+    "keeps the waiting room under 30 KB over the wire (HTML, JS and CSS), in %s",
+    async (lang) => {
+      const eventId = await queuedEvent();
+      const html = await visit(`${url}/queue/${eventId}`, { cookie: `uid=weigher; lang=${lang}` });
+      expect(html.status).toBe(200);
+      const linked = [...html.text.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1] ?? "");
+      expect(linked.length).toBe(2);
+      const files = await Promise.all(linked.map((path) => visit(`${url}${path.replaceAll("&amp;", "&")}`)));
+      for (const f of files) expect(f.status).toBe(200);
+      const total = html.bytes + files.reduce((sum, f) => sum + f.bytes, 0);
+      console.log(
+        `waiting-room page weight (${lang}): ${total} bytes (HTML ${html.bytes}, ${linked.map((l, i) => `${l.split("?")[0]} ${files[i]?.bytes}`).join(", ")})`,
+      );
+      expect(total).toBeLessThan(30 * 1024);
+    },
+  );
 
   it("answers an unknown or malformed event with an HTML 404", async () => {
     for (const path of ["/events/999999999", "/events/abc", "/queue/999999999"]) {
