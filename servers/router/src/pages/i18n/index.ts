@@ -128,7 +128,8 @@ export function pageLanguage(locale: Locale, here: string): PageI18n {
   const switchTo = {} as Record<Locale, string>;
   for (const other of LOCALES) {
     url.searchParams.set(LANG_COOKIE, other);
-    switchTo[other] = `${url.pathname}${url.search}`;
+    // One leading slash: "//host/…" would be a link to another site.
+    switchTo[other] = `${url.pathname.replace(/^\/+/, "/")}${url.search}`;
   }
   return { ...i18n(locale), switchTo };
 }
