@@ -165,6 +165,8 @@ describe("every public page state, in English", () => {
     const { html } = await render("en", states["queue, waiting"] as Render);
     expect(html).toContain('<a href="/here?from=3&amp;lang=ko" lang="ko" hreflang="ko">한국어</a>');
     expect(html).toContain('<span lang="en" aria-current="true">English</span>');
-    expect(pageLanguage("en", "http://router//evil.example/x?y=1").switchTo.ko).toBe("/evil.example/x?y=1&lang=ko");
+    expect(pageLanguage("en", "http://router//evil.example/x?y=1").switchTo.ko).toBe(
+      "/evil.example/x?y=1&lang=ko",
+    );
   });
 });
