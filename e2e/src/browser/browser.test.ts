@@ -3,7 +3,15 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform } from "../platform";
 import { waitFor } from "../wait";
-import { type Chromium, ensureChromium, INSTALL_TIMEOUT_MS, launchChromium, newPerson } from "./chromium";
+import {
+  type Chromium,
+  DESKTOP,
+  ensureChromium,
+  INSTALL_TIMEOUT_MS,
+  KOREAN,
+  launchChromium,
+  newPerson,
+} from "./chromium";
 import { shortWindow } from "./http";
 
 let p: Platform;
@@ -26,9 +34,9 @@ afterAll(async () => {
   await p?.close();
 });
 
-async function person(): Promise<Page> {
+async function person(where?: typeof KOREAN): Promise<Page> {
   if (!chromium) throw new Error("no browser");
-  const context = await newPerson(chromium, p.router.url);
+  const context = await newPerson(chromium, p.router.url, DESKTOP, where);
   people.push(context);
   return context.newPage();
 }
@@ -83,6 +91,61 @@ describe("in a real browser", () => {
     expect(await page.getByRole("button", { name: "Get coupon" }).count()).toBe(0);
     const uid = (await page.context().cookies()).find((c) => c.name === "uid");
     expect(uid).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+  });
+
+  it("waits in Korean for a Korean browser, moves on by itself when admitted, and gets the coupon in Korean", async (ctx) => {
+    if (missing) ctx.skip();
+    const eventId = await p.client.createEvent({
+      ...shortWindow(),
+      stock: 5,
+      rpmThreshold: 0,
+      runningCapacity: 1,
+    });
+    await hold(eventId);
+    expect((await p.client.enter(eventId, "ahead-ko")).status).toBe(202);
+
+    const page = await person(KOREAN);
+    await page.goto(`/events/${eventId}`);
+    await page.waitForURL(`**/queue/${eventId}`);
+    expect(await page.locator("html").getAttribute("lang")).toBe("ko");
+    expect(await text(page, "#position-label")).toBe("대기 순번 2번");
+    expect(await text(page, "#ahead")).toBe("1명");
+    // Text the script writes itself: its status line, and the position once it falls.
+    await expect.poll(() => text(page, "#conn"), { timeout: 10_000 }).toContain("방금 업데이트됨");
+    await release(eventId);
+    await expect.poll(() => text(page, "#position-label"), { timeout: 10_000 }).toBe("다음 차례예요");
+    expect(await text(page, "#ahead")).toBe("0명");
+    expect(await text(page, "#eta")).toMatch(/^(계산 중…|1분 이내|약 [\d.,]+(분|시간))$/);
+
+    await p.client.leave(eventId, "ahead-ko");
+    await page.waitForURL(`**/events/${eventId}`, { timeout: 15_000 });
+    // Times are shown by the script in the reader's zone and language (Seoul, 24-hour clock).
+    expect(await text(page, "time >> nth=0")).toMatch(/^\d{4}년 \d{1,2}월 \d{1,2}일 \d{2}:\d{2}$/);
+    await page.getByRole("button", { name: "쿠폰 받기" }).click();
+    await expect.poll(() => text(page, "#result"), { timeout: 10_000 }).toMatch(/발급 완료! 쿠폰 번호는 RG-/);
+    await page.locator("#coupon-list li").first().waitFor();
+    expect(await text(page, "#coupon-list")).toMatch(/이 이벤트 · \d{4}년 .* · 발급 (완료|확인 중)/);
+  });
+
+  it("switches language with the page's link, without JavaScript, and keeps it", async (ctx) => {
+    if (missing) ctx.skip();
+    if (!chromium) throw new Error("no browser");
+    const context = await chromium.browser.newContext({ ...KOREAN, javaScriptEnabled: false });
+    people.push(context);
+    const page = await context.newPage();
+    await page.goto(`${p.router.url}/`);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("선착순 쿠폰 이벤트");
+    await page.getByRole("link", { name: "English" }).click();
+    await page.getByRole("heading", { name: "Coupon drops" }).waitFor();
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+    await page.goto(`${p.router.url}/`);
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+    expect((await context.cookies()).find((c) => c.name === "lang")).toMatchObject({
+      value: "en",
+      sameSite: "Lax",
+    });
+    await page.getByRole("link", { name: "한국어" }).click();
+    await page.getByRole("heading", { name: "선착순 쿠폰 이벤트" }).waitFor();
   });
 
   it("tells someone still waiting that it is sold out, at once", async (ctx) => {

@@ -68,15 +68,22 @@ export async function launchChromium(): Promise<Chromium> {
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
-/** A fresh browser "person": own cookies, a desktop or phone viewport. */
-export function newPerson(c: Chromium, baseURL: string, viewport = DESKTOP): Promise<BrowserContext> {
+/** A reader in Seoul whose browser asks for Korean (Chromium sends `Accept-Language: ko-KR`). */
+export const KOREAN = { locale: "ko-KR", timezoneId: "Asia/Seoul" };
+
+/** A fresh browser "person": own cookies, a desktop or phone viewport, English in UTC unless told. */
+export function newPerson(
+  c: Chromium,
+  baseURL: string,
+  viewport = DESKTOP,
+  where: { locale: string; timezoneId: string } = { locale: "en-GB", timezoneId: "UTC" },
+): Promise<BrowserContext> {
   return c.browser.newContext({
     baseURL,
     viewport,
     deviceScaleFactor: 1,
     isMobile: viewport === PHONE,
     hasTouch: viewport === PHONE,
-    locale: "en-GB",
-    timezoneId: "UTC",
+    ...where,
   });
 }

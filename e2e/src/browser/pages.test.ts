@@ -61,25 +61,29 @@ describe("pages: identity and security", () => {
       expect(res.headers["referrer-policy"]).toBe("same-origin");
       expect(res.headers["cache-control"]).toBe("no-store");
       expect(res.text.startsWith("<!doctype html>")).toBe(true);
-      expect(res.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+      // Only scripts from /assets run; the page's messages are JSON data, which never runs.
+      expect(res.text).not.toMatch(/<script(?![^>]*\s(?:src=|type="application\/json"))[^>]*>/);
       expect(res.text).not.toMatch(/\sstyle="/);
     }
   });
 
-  it("keeps the waiting room under 30 KB over the wire (HTML, JS and CSS)", async () => {
-    const eventId = await queuedEvent();
-    const html = await visit(`${url}/queue/${eventId}`, { cookie: "uid=weigher" });
-    expect(html.status).toBe(200);
-    const linked = [...html.text.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1] ?? "");
-    expect(linked.length).toBe(2);
-    const files = await Promise.all(linked.map((path) => visit(`${url}${path.replaceAll("&amp;", "&")}`)));
-    for (const f of files) expect(f.status).toBe(200);
-    const total = html.bytes + files.reduce((sum, f) => sum + f.bytes, 0);
-    console.log(
-      `waiting-room page weight: ${total} bytes (HTML ${html.bytes}, ${linked.map((l, i) => `${l.split("?")[0]} ${files[i]?.bytes}`).join(", ")})`,
-    );
-    expect(total).toBeLessThan(30 * 1024);
-  });
+  it.each(["en", "ko"])(
+    "keeps the waiting room under 30 KB over the wire (HTML, JS and CSS), in %s",
+    async (lang) => {
+      const eventId = await queuedEvent();
+      const html = await visit(`${url}/queue/${eventId}`, { cookie: `uid=weigher; lang=${lang}` });
+      expect(html.status).toBe(200);
+      const linked = [...html.text.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1] ?? "");
+      expect(linked.length).toBe(2);
+      const files = await Promise.all(linked.map((path) => visit(`${url}${path.replaceAll("&amp;", "&")}`)));
+      for (const f of files) expect(f.status).toBe(200);
+      const total = html.bytes + files.reduce((sum, f) => sum + f.bytes, 0);
+      console.log(
+        `waiting-room page weight (${lang}): ${total} bytes (HTML ${html.bytes}, ${linked.map((l, i) => `${l.split("?")[0]} ${files[i]?.bytes}`).join(", ")})`,
+      );
+      expect(total).toBeLessThan(30 * 1024);
+    },
+  );
 
   it("answers an unknown or malformed event with an HTML 404", async () => {
     for (const path of ["/events/999999999", "/events/abc", "/queue/999999999"]) {
@@ -87,6 +91,93 @@ describe("pages: identity and security", () => {
       expect(res.status, path).toBe(404);
       expect(res.text).toContain("No such drop");
     }
+  });
+});
+
+describe("pages: languages", () => {
+  const lang = (text: string) => /^<!doctype html><html lang="(\w+)">/.exec(text)?.[1];
+
+  it("answers in Korean to Accept-Language ko and in English to en or none, by q-value", async () => {
+    const cases: [string | undefined, string][] = [
+      [undefined, "en"],
+      ["en", "en"],
+      ["ko", "ko"],
+      ["ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7", "ko"],
+      ["en-US,en;q=0.9,ko;q=0.8", "en"],
+      ["en;q=0.2, ko;q=0.7", "ko"],
+      ["fr-FR, ko;q=0.5, en;q=0.3", "ko"],
+      ["ko;q=0, en", "en"],
+      ["de, *;q=0.5", "en"],
+    ];
+    for (const [header, expected] of cases) {
+      const res = await visit(`${url}/`, {
+        cookie: "uid=linguist",
+        headers: header ? { "accept-language": header } : {},
+      });
+      expect(lang(res.text), String(header)).toBe(expected);
+      expect(res.text).toContain(expected === "ko" ? "선착순 쿠폰 이벤트" : "Coupon drops");
+    }
+  });
+
+  it("says the public pages vary by Accept-Language and Cookie, and caches none of them", async () => {
+    const eventId = await queuedEvent();
+    for (const path of ["/", `/queue/${eventId}`, `/events/${eventId}`, "/queue/999999999"]) {
+      const res = await visit(`${url}${path}`, {
+        cookie: "uid=vary-user",
+        headers: { "accept-language": "ko" },
+      });
+      expect(res.headers.vary, path).toBe("Accept-Language, Cookie");
+      // The gate's redirect to the waiting room is not cacheable either (a 302 without freshness).
+      if (res.status !== 302) expect(res.headers["cache-control"], path).toBe("no-store");
+    }
+  });
+
+  it("lets the switcher's link set a lang cookie that wins over Accept-Language from then on", async () => {
+    const eventId = await queuedEvent();
+    const english = { "accept-language": "en-US,en;q=0.9" };
+    const page = await visit(`${url}/queue/${eventId}`, { cookie: "uid=switcher", headers: english });
+    expect(page.text).toContain(`href="/queue/${eventId}?lang=ko" lang="ko" hreflang="ko">한국어</a>`);
+
+    const switched = await visit(`${url}/queue/${eventId}?lang=ko`, {
+      cookie: "uid=switcher",
+      headers: english,
+    });
+    expect(lang(switched.text)).toBe("ko");
+    expect(switched.cookies.lang).toMatch(/^lang=ko; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/);
+    for (const path of ["/", `/queue/${eventId}`]) {
+      const later = await visit(`${url}${path}`, { cookie: "uid=switcher; lang=ko", headers: english });
+      expect(lang(later.text), path).toBe("ko");
+      expect(later.cookies.lang, path).toBeUndefined();
+    }
+    const back = await visit(`${url}/?lang=en`, { cookie: "uid=switcher; lang=ko", headers: english });
+    expect(lang(back.text)).toBe("en");
+    expect(back.cookies.lang).toMatch(/^lang=en;/);
+    const unknown = await visit(`${url}/?lang=xx`, { cookie: "uid=switcher; lang=ko", headers: english });
+    expect(lang(unknown.text)).toBe("ko");
+    expect(unknown.cookies.lang).toBeUndefined();
+  });
+
+  it("shows the waiting room, the coupon answer and the errors in Korean, with the script's messages in Korean", async () => {
+    const eventId = await queuedEvent();
+    const korean = { "accept-language": "ko-KR" };
+    const queue = await visit(`${url}/queue/${eventId}`, { cookie: "uid=hangul", headers: korean });
+    expect(queue.text).toContain('<span id="position-label">다음 차례예요</span>');
+    expect(queue.text).toContain('"queue.turn":"차례가 되었어요!"');
+    expect(queue.text).toContain("예상 대기 시간");
+
+    const open = await p.client.createEvent({ ...shortWindow(), stock: 5 });
+    const page = await visit(`${url}/events/${open}`, { cookie: "uid=hangul", headers: korean });
+    expect(page.text).toContain("쿠폰 받기");
+    const cookie = `uid=hangul; lang=ko; rg_adm_${open}=${cookieValue(page.cookies[`rg_adm_${open}`])}`;
+    const form = { "content-type": "application/x-www-form-urlencoded", origin: url };
+    const issued = await visit(`${url}/events/${open}/issue`, { method: "POST", cookie, headers: form });
+    expect(issued.text).toMatch(/발급 완료! 쿠폰 번호는 RG-[\w-]+입니다\./);
+    // The switcher on a POST answer links to the event page itself.
+    expect(issued.text).toContain(`href="/events/${open}?lang=en"`);
+
+    const missing = await visit(`${url}/queue/999999999`, { cookie: "uid=hangul", headers: korean });
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain("없는 이벤트예요");
   });
 });
 

@@ -9,14 +9,17 @@ import {
   DESKTOP,
   ensureChromium,
   INSTALL_TIMEOUT_MS,
+  KOREAN,
   launchChromium,
   newPerson,
   PHONE,
 } from "./chromium";
 
 /**
- * Regenerates docs/screenshots/*.png (desktop 1280x800 and phone 390x844) from a live platform.
- * Off unless SCREENSHOTS=1; it empties its database first, so it insists on its own one:
+ * Regenerates docs/screenshots/*.png (desktop 1280x800 and phone 390x844) from a live platform,
+ * the waiting room in Korean too (which needs a CJK font: Debian's fonts-noto-cjk).
+ * Off unless SCREENSHOTS=1; it empties its database first, so it insists on its own one
+ * (`rushgate_screens`, or `rushgate_screens_<anything>` when several checkouts share a MariaDB):
  *
  *   SCREENSHOTS=1 TEST_DATABASE_URL=mysql://root@127.0.0.1:3306/rushgate_screens \
  *     npx vitest run --project integration e2e/src/browser/screenshots.test.ts
@@ -32,7 +35,7 @@ const iso = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString(
 
 beforeAll(async () => {
   if (!enabled) return;
-  if (!TEST_DATABASE_URL.endsWith("/rushgate_screens"))
+  if (!/\/rushgate_screens(_\w+)?$/.test(TEST_DATABASE_URL))
     throw new Error("screenshots empty their database: set TEST_DATABASE_URL=…/rushgate_screens");
   const missing = ensureChromium();
   if (missing) throw new Error(missing);
@@ -53,19 +56,32 @@ async function shoot(page: Page, name: string, size: keyof typeof sizes) {
   await page.screenshot({ path: join(OUT, `${name}-${size}.png`), animations: "disabled" });
 }
 
-async function open(size: keyof typeof sizes, path: string): Promise<Page> {
-  const context = await newPerson(chromium, p.router.url, sizes[size]);
+async function open(size: keyof typeof sizes, path: string, where?: typeof KOREAN): Promise<Page> {
+  const context = await newPerson(chromium, p.router.url, sizes[size], where);
   const page = await context.newPage();
   await page.goto(path);
   return page;
 }
 
 describe.runIf(enabled)("screenshots", () => {
-  it("of the four pages, on a desktop and a phone", { timeout: 180_000 }, async () => {
+  it("of the four pages, on a desktop and a phone, and of the waiting room in Korean", {
+    timeout: 300_000,
+  }, async () => {
     const { client } = p;
     await client.setThreshold(40);
     const sneakers = await client.createEvent({
       name: "Spring sneaker drop — 40% off",
+      stock: 5000,
+      rpmThreshold: 0,
+      runningCapacity: 5000,
+      admitPerTick: 10,
+      idleTimeoutSeconds: 3600,
+      startsAt: iso(-5 * 60_000),
+      endsAt: iso(2 * 3600_000),
+    });
+    // The same drop as a Korean shop would name it, for the Korean waiting room.
+    const korean = await client.createEvent({
+      name: "봄맞이 운동화 40% 할인",
       stock: 5000,
       rpmThreshold: 0,
       runningCapacity: 5000,
@@ -96,7 +112,11 @@ describe.runIf(enabled)("screenshots", () => {
 
     // A long line for the sneakers, which the scheduler works through at about 20 a second.
     for (let i = 0; i < 2000; i += 100)
-      await Promise.all(Array.from({ length: 100 }, (_, j) => client.enter(sneakers, `crowd-${i + j}`)));
+      await Promise.all(
+        Array.from({ length: 100 }, (_, j) =>
+          Promise.all([client.enter(sneakers, `crowd-${i + j}`), client.enter(korean, `crowd-${i + j}`)]),
+        ),
+      );
     await sleep(1_500); // the scheduler measures its admission rate
 
     for (const size of ["desktop", "phone"] as const) {
@@ -112,6 +132,11 @@ describe.runIf(enabled)("screenshots", () => {
       await queue.waitForURL(`**/queue/${sneakers}`);
       await sleep(15_000); // the position falls, the bar moves, the ETA is known
       await shoot(queue, "queue", size);
+
+      const koreanQueue = await open(size, `/events/${korean}`, KOREAN);
+      await koreanQueue.waitForURL(`**/queue/${korean}`);
+      await sleep(15_000);
+      await shoot(koreanQueue, "queue-ko", size);
 
       const event = await open(size, `/events/${coffee}`);
       await event.getByRole("button", { name: "Get coupon" }).click();

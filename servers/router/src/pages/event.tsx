@@ -6,6 +6,7 @@ import type { RouterDeps } from "../app";
 import { admissionCookie, browserUser, isHttps } from "../identity";
 import { enterEvent } from "../routes/entry";
 import { errorCode, getEvent, myCoupons, type PageContext, upstreamJson } from "./data";
+import { type I18n, type PageI18n, type PlainKey, pageI18n } from "./i18n";
 import { Layout, Notice, type NoticeProps, render, Time } from "./layout";
 
 export interface EventPageProps {
@@ -16,19 +17,23 @@ export interface EventPageProps {
   coupons: CouponView[];
   /** The answer to the "Get coupon" form, when it was posted without JavaScript. */
   notice?: NoticeProps;
+  m: PageI18n;
 }
 
-function CouponList({ coupons, eventId }: { coupons: CouponView[]; eventId: number }) {
+function CouponList({ coupons, eventId, m }: { coupons: CouponView[]; eventId: number; m: I18n }) {
   return (
     <section id="coupons" aria-labelledby="coupons-title" hidden={coupons.length === 0}>
-      <h2 id="coupons-title">Your coupons</h2>
+      <h2 id="coupons-title">{m.t("event.yourCoupons")}</h2>
       <ul class="coupons" id="coupon-list">
         {coupons.map((c) => (
           <li>
             <span class="code">{c.couponId}</span>
             <div class="small muted">
-              {c.eventId === eventId ? "This drop" : `Drop #${c.eventId}`} · <Time at={c.issuedAt} /> ·{" "}
-              {c.state === "persisted" ? "confirmed" : "being confirmed"}
+              {c.eventId === eventId
+                ? m.t("event.thisDrop")
+                : m.t("event.otherDrop", { id: String(c.eventId) })}{" "}
+              · <Time at={c.issuedAt} m={m} /> ·{" "}
+              {c.state === "persisted" ? m.t("event.persisted") : m.t("event.pending")}
             </div>
           </li>
         ))}
@@ -39,60 +44,58 @@ function CouponList({ coupons, eventId }: { coupons: CouponView[]; eventId: numb
 
 /** What the page says before anyone presses a button. */
 function standingNotice(props: EventPageProps): NoticeProps | undefined {
+  const { m } = props;
   const mine = props.coupons.find((c) => c.eventId === props.event.id);
   if (mine)
     return {
       kind: "ok",
-      title: "Already issued.",
-      children: `You already have a coupon for this drop (one per person): ${mine.couponId}. It is listed below.`,
+      title: m.t("event.already"),
+      children: m.t("event.alreadyCode", { code: mine.couponId }),
     };
   if (props.event.status === "ended")
-    return { kind: "bad", title: "This drop has ended.", children: "Have a look at the other drops." };
+    return { kind: "bad", title: m.t("event.ended"), children: m.t("event.endedDetail") };
   if (props.event.status === "sold_out" || props.event.remaining <= 0)
-    return {
-      kind: "bad",
-      title: "Sold out.",
-      children: "Every coupon has been given out, so there is nothing more to do here. Sorry!",
-    };
+    return notice(m, issueNotices.sold_out);
   return undefined;
 }
 
 /** `/events/:eventId` once admitted (or when there is nothing left to queue for). */
 export function EventPage(props: EventPageProps) {
-  const { event } = props;
+  const { event, m } = props;
   const mine = props.coupons.some((c) => c.eventId === event.id);
   const canIssue = props.admitted && !mine && event.status === "open";
   const notice = props.notice ?? standingNotice(props);
   return (
-    <Layout title={event.name} script="event.js">
+    <Layout title={event.name} script="event.js" i18n={m}>
       <section id="event" data-event={String(event.id)}>
-        <p class="eyebrow">{canIssue ? "You're in — it's your turn" : "Coupon drop"}</p>
+        <p class="eyebrow">{canIssue ? m.t("event.eyebrowTurn") : m.t("event.eyebrow")}</p>
         <h1>{event.name}</h1>
         <dl class="facts card">
-          <dt>Opens</dt>
+          <dt>{m.t("event.opens")}</dt>
           <dd>
-            <Time at={event.startsAt} />
+            <Time at={event.startsAt} m={m} />
           </dd>
-          <dt>Closes</dt>
+          <dt>{m.t("event.closes")}</dt>
           <dd>
-            <Time at={event.endsAt} />
+            <Time at={event.endsAt} m={m} />
           </dd>
-          <dt>Coupons left</dt>
+          <dt>{m.t("event.left")}</dt>
           <dd id="remaining">
-            {event.remaining > 0 ? `${event.remaining} of ${event.stock} left` : "None left"}
+            {event.remaining > 0
+              ? m.t("event.remaining", { left: event.remaining, stock: event.stock })
+              : m.t("event.noneLeft")}
           </dd>
-          <dt>Per person</dt>
-          <dd>One coupon</dd>
+          <dt>{m.t("event.perPerson")}</dt>
+          <dd>{m.t("event.oneCoupon")}</dd>
         </dl>
         {canIssue ? (
           <div id="issue">
             <p>
-              Your turn is held until <Time at={props.admissionExpiresAt ?? event.endsAt} />. Press the button
-              to take your coupon.
+              {m.rich("event.held", { time: <Time at={props.admissionExpiresAt ?? event.endsAt} m={m} /> })}
             </p>
             <form id="issue-form" method="post" action={`/events/${event.id}/issue`}>
               <button type="submit" class="primary">
-                Get coupon
+                {m.t("event.getCoupon")}
               </button>
             </form>
           </div>
@@ -102,41 +105,41 @@ export function EventPage(props: EventPageProps) {
             <>
               <strong>{notice.title}</strong>
               <p>
-                {notice.children} {notice.kind === "bad" ? <a href="/">See other drops</a> : null}
-                {notice.kind === "warn" ? <a href={`/events/${event.id}`}>Rejoin the line</a> : null}
+                {notice.children} {notice.kind === "bad" ? <a href="/">{m.t("event.otherDrops")}</a> : null}
+                {notice.kind === "warn" ? <a href={`/events/${event.id}`}>{m.t("event.rejoin")}</a> : null}
               </p>
             </>
           ) : null}
         </div>
-        <CouponList coupons={props.coupons} eventId={event.id} />
+        <CouponList coupons={props.coupons} eventId={event.id} m={m} />
       </section>
     </Layout>
   );
 }
 
 /** Pages answer in HTML, errors included. */
-export function NotFoundPage() {
+export function NotFoundPage({ m }: { m: PageI18n }) {
   return (
-    <Layout title="Not found">
-      <h1>No such drop</h1>
-      <p>
-        This page does not exist, or the drop was removed. <a href="/">See the current drops</a>.
-      </p>
+    <Layout title={m.t("error.notFoundTitle")} i18n={m}>
+      <h1>{m.t("error.notFound")}</h1>
+      <p>{m.rich("error.notFoundDetail", { link: <a href="/">{m.t("error.currentDrops")}</a> })}</p>
     </Layout>
   );
 }
 
-export function ErrorPage(props: { title: string; detail: string; retry?: string }) {
+export function ErrorPage(props: { title: PlainKey; detail: PlainKey; retry?: string; m: PageI18n }) {
+  const { m } = props;
   return (
     <Layout
-      title={props.title}
+      title={m.t(props.title)}
       head={props.retry ? <meta http-equiv="refresh" content={`5;url=${props.retry}`} /> : undefined}
+      i18n={m}
     >
-      <Notice kind="warn" title={props.title}>
-        {props.detail}
+      <Notice kind="warn" title={m.t(props.title)}>
+        {m.t(props.detail)}
       </Notice>
       <p>
-        <a href={props.retry ?? "/"}>{props.retry ? "Try again now" : "Back to the drops"}</a>
+        <a href={props.retry ?? "/"}>{props.retry ? m.t("error.retryNow") : m.t("error.backToDrops")}</a>
       </p>
     </Layout>
   );
@@ -153,24 +156,15 @@ export function page(handler: (c: Context<AppEnv>) => Promise<Response>) {
       return await handler(c);
     } catch (err) {
       const code = err instanceof ApiError ? err.code : undefined;
+      const m = pageI18n(c, c.req.method === "GET" ? undefined : "/");
       if (code === "event_not_found" || code === "not_found" || code === "invalid_request")
-        return render(c, <NotFoundPage />, 404);
+        return render(c, <NotFoundPage m={m} />, 404);
       if (code === "forbidden")
-        return render(
-          c,
-          <ErrorPage
-            title="Refused"
-            detail="This form was sent from another site, so it was not accepted."
-          />,
-          403,
-        );
+        return render(c, <ErrorPage title="error.refused" detail="error.refusedDetail" m={m} />, 403);
       if (code === "unauthorized" || code === "invalid_user")
         return render(
           c,
-          <ErrorPage
-            title="Please sign in"
-            detail="We could not tell who you are: your sign-in is missing or has expired. Sign in on the site, then come back."
-          />,
+          <ErrorPage title="error.signIn" detail="error.signInDetail" m={m} />,
           code === "unauthorized" ? 401 : 400,
         );
       if (code === "too_many_requests") {
@@ -179,9 +173,10 @@ export function page(handler: (c: Context<AppEnv>) => Promise<Response>) {
         return render(
           c,
           <ErrorPage
-            title="Slow down"
-            detail="This browser sent too many requests at once. This page tries again by itself in a few seconds."
+            title="error.slowDown"
+            detail="error.slowDownDetail"
             retry={c.req.method === "GET" ? c.req.path : "/"}
+            m={m}
           />,
           429,
         );
@@ -190,9 +185,10 @@ export function page(handler: (c: Context<AppEnv>) => Promise<Response>) {
       return render(
         c,
         <ErrorPage
-          title="We're very busy right now"
-          detail="Part of the site did not answer. This page tries again by itself in a few seconds."
+          title="error.busy"
+          detail="error.busyDetail"
           retry={c.req.method === "GET" ? c.req.path : "/"}
+          m={m}
         />,
         503,
       );
@@ -218,28 +214,22 @@ export function setAdmissionCookie(c: Context, eventId: number, token: string, e
   });
 }
 
+interface NoticeText {
+  kind: NoticeProps["kind"];
+  title: PlainKey;
+  detail: PlainKey;
+}
+
 const issueNotices = {
-  already_issued: {
-    kind: "ok",
-    title: "Already issued.",
-    children: "You already have a coupon for this drop (one per person). It is listed below.",
-  },
-  sold_out: {
-    kind: "bad",
-    title: "Sold out.",
-    children: "Every coupon has been given out, so there is nothing more to do here. Sorry!",
-  },
-  not_admitted: {
-    kind: "warn",
-    title: "Your admission has expired.",
-    children: "Your turn ran out before you took the coupon. Get back in line to try again:",
-  },
-  event_not_open: {
-    kind: "bad",
-    title: "This drop is not open.",
-    children: "It has ended, or has not started yet.",
-  },
-} satisfies Record<string, NoticeProps>;
+  already_issued: { kind: "ok", title: "event.already", detail: "event.alreadyDetail" },
+  sold_out: { kind: "bad", title: "event.soldOut", detail: "event.soldOutDetail" },
+  not_admitted: { kind: "warn", title: "event.expired", detail: "event.expiredDetail" },
+  event_not_open: { kind: "bad", title: "event.notOpen", detail: "event.notOpenDetail" },
+} satisfies Record<string, NoticeText>;
+
+function notice(m: I18n, text: NoticeText): NoticeProps {
+  return { kind: text.kind, title: m.t(text.title), children: m.t(text.detail) };
+}
 
 function isIssueRefusal(code: string | undefined): code is keyof typeof issueNotices {
   return code !== undefined && Object.hasOwn(issueNotices, code);
@@ -269,7 +259,8 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
         getEvent(deps.coupon, ctx, eventId),
         myCoupons(deps.coupon, ctx, userId),
       ]);
-      if (!event) return render(c, <NotFoundPage />, 404);
+      const m = pageI18n(c);
+      if (!event) return render(c, <NotFoundPage m={m} />, 404);
       return render(
         c,
         <EventPage
@@ -277,6 +268,7 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
           admitted={admission !== undefined}
           admissionExpiresAt={admission?.expiresAt}
           coupons={coupons}
+          m={m}
         />,
       );
     }),
@@ -291,7 +283,9 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
       const userId = await browserUser(c, deps.identity, deps.budgets.issue);
       const ctx = pageContext(c);
       const token = getCookie(c, admissionCookie(eventId));
-      let notice: NoticeProps = issueNotices.not_admitted;
+      // The switcher's links go to the event page itself: this address only answers a POST.
+      const m = pageI18n(c, `/events/${eventId}`);
+      let answer: NoticeProps = notice(m, issueNotices.not_admitted);
       if (token) {
         const res = await upstreamJson<IssuedBody>(deps.coupon, ctx, {
           method: "POST",
@@ -301,24 +295,24 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
         });
         const code = errorCode(res.body);
         if (res.status === 201)
-          notice = {
+          answer = {
             kind: "ok",
-            title: `Issued! Your coupon is ${res.body.couponId}.`,
-            children: "It is yours and saved to your account; you'll find it below. Nothing else to do.",
+            title: m.t("event.issued", { code: res.body.couponId }),
+            children: m.t("event.issuedDetail"),
           };
         else if (code === "event_not_found") throw new ApiError(code, "no such event");
-        else if (isIssueRefusal(code)) notice = issueNotices[code];
+        else if (isIssueRefusal(code)) answer = notice(m, issueNotices[code]);
         else throw new ApiError("service_unavailable", "the coupon server did not answer");
       }
       const [event, coupons] = await Promise.all([
         getEvent(deps.coupon, ctx, eventId),
         myCoupons(deps.coupon, ctx, userId),
       ]);
-      if (!event) return render(c, <NotFoundPage />, 404);
-      const stillAdmitted = notice.kind === "warn" ? false : token !== undefined;
+      if (!event) return render(c, <NotFoundPage m={m} />, 404);
+      const stillAdmitted = answer.kind === "warn" ? false : token !== undefined;
       return render(
         c,
-        <EventPage event={event} admitted={stillAdmitted} coupons={coupons} notice={notice} />,
+        <EventPage event={event} admitted={stillAdmitted} coupons={coupons} notice={answer} m={m} />,
       );
     }),
   );

@@ -1,22 +1,18 @@
-import type { EventStatus, EventView } from "@rushgate/api";
+import type { EventView } from "@rushgate/api";
+import type { I18n, PageI18n } from "./i18n";
 import { Layout, Time } from "./layout";
 
-const badge: Record<EventStatus, string> = {
-  open: "Open now",
-  upcoming: "Upcoming",
-  sold_out: "Sold out",
-  ended: "Ended",
-};
-
-function EventCard({ event }: { event: EventView }) {
+function EventCard({ event, m }: { event: EventView; m: I18n }) {
   const canJoin = event.status === "open" || event.status === "upcoming";
+  const until = <Time at={event.endsAt} m={m} />;
   return (
     <li class="card">
       <div class="row">
-        <span class={`badge ${event.status}`}>{badge[event.status]}</span>
+        <span class={`badge ${event.status}`}>{m.t(`home.badge.${event.status}`)}</span>
         <span class="small muted">
-          {event.status === "upcoming" ? "Starts " : "Started "}
-          <Time at={event.startsAt} />
+          {m.rich(event.status === "upcoming" ? "home.starts" : "home.started", {
+            time: <Time at={event.startsAt} m={m} />,
+          })}
         </span>
       </div>
       <h2>
@@ -24,12 +20,20 @@ function EventCard({ event }: { event: EventView }) {
       </h2>
       <div class="row">
         <p class="small">
-          <b>{event.remaining > 0 ? `${event.remaining} of ${event.stock}` : "None"}</b> coupons left · until{" "}
-          <Time at={event.endsAt} />
+          {event.remaining > 0
+            ? m.rich("home.left", {
+                count: <b>{m.t("home.count", { left: event.remaining, stock: event.stock })}</b>,
+                until,
+              })
+            : m.rich("home.noneLeft", { until })}
         </p>
         {canJoin ? (
-          <a class="button" href={`/events/${event.id}`} aria-label={`Get in line for ${event.name}`}>
-            {event.status === "open" ? "Get in line" : "Wait in line"}
+          <a
+            class="button"
+            href={`/events/${event.id}`}
+            aria-label={m.t("home.joinLabel", { name: event.name })}
+          >
+            {event.status === "open" ? m.t("home.join") : m.t("home.joinEarly")}
           </a>
         ) : null}
       </div>
@@ -38,26 +42,23 @@ function EventCard({ event }: { event: EventView }) {
 }
 
 /** `/` — the open and upcoming drops. */
-export function HomePage({ events }: { events: EventView[] | null }) {
+export function HomePage({ events, m }: { events: EventView[] | null; m: PageI18n }) {
   return (
-    <Layout title="Coupon drops" script="common.js">
-      <p class="eyebrow">First come, first served</p>
-      <h1>Coupon drops</h1>
-      <p class="lead">
-        Each drop has a limited number of coupons, one per person. When many people arrive at once, you wait
-        in a fair line: first in, first served.
-      </p>
+    <Layout title={m.t("home.title")} script="common.js" i18n={m}>
+      <p class="eyebrow">{m.t("home.eyebrow")}</p>
+      <h1>{m.t("home.title")}</h1>
+      <p class="lead">{m.t("home.lead")}</p>
       {events === null ? (
         <div class="notice warn" role="status">
-          <strong>We can't load the drops right now.</strong>
-          <p>Please try again in a moment.</p>
+          <strong>{m.t("home.unavailable")}</strong>
+          <p>{m.t("home.unavailableDetail")}</p>
         </div>
       ) : events.length === 0 ? (
-        <p class="card">No drops right now. Check back soon.</p>
+        <p class="card">{m.t("home.empty")}</p>
       ) : (
         <ul class="cards">
           {events.map((event) => (
-            <EventCard event={event} />
+            <EventCard event={event} m={m} />
           ))}
         </ul>
       )}

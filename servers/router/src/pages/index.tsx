@@ -1,5 +1,6 @@
 import type { AppEnv } from "@rushgate/service";
 import type { Hono } from "hono";
+import { every } from "hono/combine";
 import { secureHeaders } from "hono/secure-headers";
 import type { RouterDeps } from "../app";
 import { browserUser } from "../identity";
@@ -8,6 +9,7 @@ import { assets } from "./assets";
 import { listEvents } from "./data";
 import { page, pageContext, registerEventPage } from "./event";
 import { HomePage } from "./home";
+import { languages, pageI18n } from "./i18n";
 import { render } from "./layout";
 import { registerQueuePage } from "./queue";
 
@@ -37,6 +39,8 @@ export const pageHeaders = () =>
 /** The browser experience (SPEC §6 "Pages"): server-rendered with hono/jsx, small vanilla scripts. */
 export function registerPages(app: Hono<AppEnv>, deps: RouterDeps) {
   const secure = pageHeaders();
+  // The public pages speak the reader's language; the admin pages are English only.
+  const localized = every(secure, languages());
 
   app.get("/assets/:name", secure, (c) => {
     const name = c.req.param("name");
@@ -50,18 +54,18 @@ export function registerPages(app: Hono<AppEnv>, deps: RouterDeps) {
 
   app.get(
     "/",
-    secure,
+    localized,
     page(async (c) => {
       // The first page visit makes the anonymous id (when that source is on); the list itself
       // needs no identity, so a visitor who has not signed in yet still sees it.
       if (deps.env.IDENTITY_SOURCES.includes("anonymous"))
         await browserUser(c, deps.identity, deps.budgets.pages);
       const events = await listEvents(deps.coupon, pageContext(c)).catch(() => null);
-      return render(c, <HomePage events={events} />, events === null ? 503 : 200);
+      return render(c, <HomePage events={events} m={pageI18n(c)} />, events === null ? 503 : 200);
     }),
   );
 
-  registerEventPage(app, deps, secure);
-  registerQueuePage(app, deps, secure);
+  registerEventPage(app, deps, localized);
+  registerQueuePage(app, deps, localized);
   registerAdminPages(app, deps, secure);
 }

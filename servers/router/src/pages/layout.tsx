@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { Child } from "hono/jsx";
-import { assetUrl } from "./assets";
+import { assetKeys, assetUrl } from "./assets";
+import { clientMessages, type I18n, i18n, LOCALES, type PageI18n } from "./i18n";
 
 export interface LayoutProps {
   title: string;
@@ -12,28 +13,63 @@ export interface LayoutProps {
   wide?: boolean;
   nav?: Child;
   children?: Child;
+  /** The reader's language and the switcher's links; without it (the admin pages), English and no switcher. */
+  i18n?: PageI18n;
+}
+
+/** The page script's messages, as data (not code, so the CSP's `script-src 'self'` still holds). */
+function ScriptMessages(props: { m: I18n; script: string }) {
+  const json = JSON.stringify(clientMessages(props.m, assetKeys[props.script] ?? [])).replace(
+    /</g,
+    "\\u003c",
+  );
+  return <script type="application/json" id="rg-i18n" dangerouslySetInnerHTML={{ __html: json }} />;
+}
+
+/** Links to this page in each language, each named in its own language; works without JavaScript. */
+function LanguageSwitcher({ m }: { m: PageI18n }) {
+  return (
+    <nav class="langs" aria-label={m.t("layout.languages")}>
+      {LOCALES.map((locale) =>
+        locale === m.locale ? (
+          <span lang={locale} aria-current="true">
+            {m.t(`lang.${locale}`)}
+          </span>
+        ) : (
+          <a href={m.switchTo[locale]} lang={locale} hreflang={locale}>
+            {m.t(`lang.${locale}`)}
+          </a>
+        ),
+      )}
+    </nav>
+  );
 }
 
 export function Layout(props: LayoutProps) {
+  const m = props.i18n ?? i18n();
   return (
-    <html lang="en">
+    <html lang={m.locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} · rushgate`}</title>
+        <title>{m.t("layout.title", { page: props.title })}</title>
         <link rel="stylesheet" href={assetUrl("app.css")} />
         {props.head}
+        {props.script ? <ScriptMessages m={m} script={props.script} /> : null}
         {props.script ? <script src={assetUrl(props.script)} defer /> : null}
       </head>
       <body>
         <a class="skip" href="#main">
-          Skip to content
+          {m.t("layout.skip")}
         </a>
         <header class="top">
           <a class="brand" href="/">
             rush<span>gate</span>
           </a>
-          <nav aria-label="Site">{props.nav ?? <a href="/">All drops</a>}</nav>
+          <div class="tools">
+            <nav aria-label={m.t("layout.site")}>{props.nav ?? <a href="/">{m.t("layout.allDrops")}</a>}</nav>
+            {props.i18n ? <LanguageSwitcher m={props.i18n} /> : null}
+          </div>
         </header>
         <main id="main" class={props.wide ? "wide" : undefined}>
           {props.children}
@@ -43,13 +79,15 @@ export function Layout(props: LayoutProps) {
   );
 }
 
-/** A `<time>` the page scripts show in the reader's time zone; UTC until then. */
-export function Time(props: { at: string | number | Date }) {
+/**
+ * A `<time>` in the reader's language, which the page scripts show in the reader's own time zone;
+ * until then (or without JavaScript) in the language's usual zone, named.
+ */
+export function Time(props: { at: string | number | Date; m: I18n }) {
   const d = new Date(props.at);
-  const utc = `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   return (
     <time datetime={d.toISOString()} data-local="">
-      {utc}
+      {props.m.date(d)}
     </time>
   );
 }

@@ -6,15 +6,8 @@ import { browserUser } from "../identity";
 import { joinQueue } from "../queue";
 import { getEvent } from "./data";
 import { eventIdOf, NotFoundPage, page, pageContext } from "./event";
+import { type PageI18n, pageI18n } from "./i18n";
 import { Layout, Notice, render, Time } from "./layout";
-
-/** "about 3 min", as the script says it too. */
-export function etaText(seconds: number | null): string {
-  if (seconds === null) return "working it out…";
-  if (seconds < 60) return "less than a minute";
-  const minutes = Math.round(seconds / 60);
-  return minutes < 60 ? `about ${minutes} min` : `about ${Math.round(minutes / 6) / 10} h`;
-}
 
 /** How far along the line the user is, from the position they first had (`from`). */
 export function progressPercent(position: number, from: number): number {
@@ -27,20 +20,20 @@ export interface QueuePageProps {
   state: WaitingBody | "sold_out" | "ended";
   /** The position first seen, carried through the no-JS refresh so the bar keeps its scale. */
   from: number;
+  m: PageI18n;
 }
 
 /** `/queue/:eventId` — the waiting room. */
-export function QueuePage({ event, state, from }: QueuePageProps) {
+export function QueuePage({ event, state, from, m }: QueuePageProps) {
+  const title = m.t("queue.title", { name: event.name });
   if (state === "sold_out" || state === "ended")
     return (
-      <Layout title={`${event.name} — waiting room`}>
-        <p class="eyebrow">Waiting room</p>
+      <Layout title={title} i18n={m}>
+        <p class="eyebrow">{m.t("queue.eyebrow")}</p>
         <h1>{event.name}</h1>
-        <Notice kind="bad" title={state === "sold_out" ? "Sold out" : "This drop has ended"}>
-          {state === "sold_out"
-            ? "Every coupon has been given out, so there is no need to wait any longer. Sorry! "
-            : "The line is closed. "}
-          <a href="/">See other drops</a>
+        <Notice kind="bad" title={state === "sold_out" ? m.t("queue.soldOut") : m.t("queue.ended")}>
+          {state === "sold_out" ? m.t("queue.soldOutDetail") : m.t("queue.endedDetail")}{" "}
+          <a href="/">{m.t("event.otherDrops")}</a>
         </Notice>
       </Layout>
     );
@@ -51,25 +44,21 @@ export function QueuePage({ event, state, from }: QueuePageProps) {
   const upcoming = Date.parse(event.startsAt) > Date.now();
   return (
     <Layout
-      title={`${event.name} — waiting room`}
+      title={title}
       script="queue.js"
+      i18n={m}
       head={
         <noscript>
           <meta http-equiv="refresh" content={`${refreshSeconds};url=/queue/${event.id}?from=${top}`} />
         </noscript>
       }
     >
-      <p class="eyebrow">Waiting room</p>
+      <p class="eyebrow">{m.t("queue.eyebrow")}</p>
       <h1>{event.name}</h1>
       <p class="lead">
-        {upcoming ? (
-          <>
-            The drop opens at <Time at={event.startsAt} />. You have a place in line; when it opens, people
-            are let in in the order they arrived.
-          </>
-        ) : (
-          "Lots of people want in right now, so we let them in a few at a time, in the order they arrived."
-        )}
+        {upcoming
+          ? m.rich("queue.leadUpcoming", { time: <Time at={event.startsAt} m={m} /> })
+          : m.t("queue.leadBusy")}
       </p>
       <section
         id="queue"
@@ -80,37 +69,34 @@ export function QueuePage({ event, state, from }: QueuePageProps) {
       >
         <div id="queue-card" class="card">
           <p class="big" aria-live="polite" aria-atomic="true">
-            <strong id="position">{s.position}</strong>
+            <strong id="position">{m.number(s.position)}</strong>
             <span id="position-label">
-              {s.position === 1 ? "You're next" : `You're number ${s.position} in line`}
+              {s.position === 1 ? m.t("queue.next") : m.t("queue.number", { position: s.position })}
             </span>
           </p>
           <dl class="facts">
-            <dt>People ahead of you</dt>
-            <dd id="ahead">{s.position - 1}</dd>
-            <dt>Estimated wait</dt>
-            <dd id="eta">{etaText(s.etaSeconds)}</dd>
-            <dt>In line now</dt>
-            <dd id="waiting">{s.waiting}</dd>
+            <dt>{m.t("queue.ahead")}</dt>
+            <dd id="ahead">{m.t("queue.people", { count: s.position - 1 })}</dd>
+            <dt>{m.t("queue.eta")}</dt>
+            <dd id="eta">{m.eta(s.etaSeconds)}</dd>
+            <dt>{m.t("queue.waiting")}</dt>
+            <dd id="waiting">{m.t("queue.people", { count: s.waiting })}</dd>
           </dl>
           <label for="progress">
-            Your progress: <span id="progress-text">{pct}%</span>
+            {m.rich("queue.progress", { percent: <span id="progress-text">{m.percent(pct)}</span> })}
           </label>
           <progress id="progress" max={100} value={pct}>
-            {pct}%
+            {m.percent(pct)}
           </progress>
           <p id="conn" class="muted small" role="status">
-            Keep this page open: it checks by itself and takes you to the drop when it's your turn.
+            {m.t("queue.keepOpen")}
           </p>
         </div>
         <div id="outcome" tabindex={-1} />
       </section>
-      <p class="small muted">
-        Refreshing or coming back soon keeps your place. If you close this page for more than half a minute,
-        you lose it.
-      </p>
+      <p class="small muted">{m.t("queue.keepPlace")}</p>
       <noscript>
-        <p class="small muted">This page refreshes every few seconds to show where you are.</p>
+        <p class="small muted">{m.t("queue.noscript")}</p>
       </noscript>
     </Layout>
   );
@@ -132,11 +118,14 @@ export function registerQueuePage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
           (err: unknown) => ({ err }),
         ),
       ]);
-      if (!event) return render(c, <NotFoundPage />, 404);
+      const m = pageI18n(c);
+      if (!event) return render(c, <NotFoundPage m={m} />, 404);
       if ("err" in joined) {
         const code = joined.err instanceof ApiError ? joined.err.code : undefined;
-        if (code === "sold_out") return render(c, <QueuePage event={event} state="sold_out" from={0} />);
-        if (code === "event_not_open") return render(c, <QueuePage event={event} state="ended" from={0} />);
+        if (code === "sold_out")
+          return render(c, <QueuePage event={event} state="sold_out" from={0} m={m} />);
+        if (code === "event_not_open")
+          return render(c, <QueuePage event={event} state="ended" from={0} m={m} />);
         throw joined.err;
       }
       const { result } = joined;
@@ -148,6 +137,7 @@ export function registerQueuePage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
           event={event}
           state={result.body}
           from={Number.isSafeInteger(from) && from > 0 ? from : result.body.position}
+          m={m}
         />,
       );
     }),

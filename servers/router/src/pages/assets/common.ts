@@ -1,6 +1,10 @@
+import { i18nRuntime } from "../i18n/runtime";
+
 /**
- * Shared by every page script (prepended, so each page loads one file): shows `<time data-local>`
- * in the reader's own time zone, a tiny JSON fetch helper and the notice boxes. Plain ES2017, no build step.
+ * Shared by every page script (prepended, so each page loads one file): the page's language (its
+ * messages come as JSON in `#rg-i18n`, formatted by the same runtime as on the server: `rg.t`,
+ * `rg.eta`, `rg.seconds`, `rg.date`, …), `<time data-local>` shown in the reader's own time zone,
+ * a tiny JSON fetch helper and the notice boxes. No build step.
  */
 export const commonJs = `"use strict";
 var rg = {
@@ -8,8 +12,8 @@ var rg = {
   localTimes: function (scope) {
     var nodes = (scope || document).querySelectorAll("time[data-local]");
     for (var i = 0; i < nodes.length; i++) {
-      var d = new Date(nodes[i].getAttribute("datetime"));
-      if (!isNaN(d.getTime())) nodes[i].textContent = d.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+      var text = rg.date(nodes[i].getAttribute("datetime"));
+      if (text) nodes[i].textContent = text;
     }
   },
   // Resolves {status, body, retryAfter (s)}; rejects only when the network fails or the answer is not JSON.
@@ -44,5 +48,11 @@ var rg = {
     box.appendChild(p);
   },
 };
+(function () {
+  var data = rg.$("rg-i18n");
+  var page = data ? JSON.parse(data.textContent) : { locale: "en", hourCycle: null, messages: {} };
+  var runtime = (${i18nRuntime.toString()})(page.locale, page.messages, page.hourCycle || undefined, undefined);
+  for (var name in runtime) rg[name] = runtime[name];
+})();
 rg.localTimes();
 `;

@@ -13,6 +13,10 @@ a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #f0a5
 .brand{font-weight:800;font-size:1.15rem;text-decoration:none;color:var(--fg);letter-spacing:-.02em}
 .brand span{color:var(--brand)}
 .top nav a{margin-left:1rem}
+.tools{display:flex;align-items:center;flex-wrap:wrap;justify-content:flex-end;gap:.25rem 1rem}
+.top .langs{font-size:.875rem;padding-left:1rem;border-left:1px solid var(--line)}
+.top .langs>*{margin-left:.6rem}.top .langs>:first-child{margin-left:0}.langs [aria-current]{font-weight:700}
+:lang(ko){word-break:keep-all}
 main{max-width:44rem;margin:0 auto;padding:1.25rem 1rem 3rem}
 main.wide{max-width:72rem}
 h1{font-size:1.6rem;line-height:1.2;margin:.25rem 0 .75rem;letter-spacing:-.01em}

@@ -15,7 +15,7 @@ export const eventJs = `(function () {
     rg.json("GET", "/api/events/" + id).then(function (r) {
       if (r.status !== 200) return;
       var left = r.body.remaining;
-      rg.text(rg.$("remaining"), left > 0 ? left + " of " + r.body.stock + " left" : "None left");
+      rg.text(rg.$("remaining"), left > 0 ? rg.t("event.remaining", { left: left, stock: r.body.stock }) : rg.t("event.noneLeft"));
     }).catch(function () {}).then(function () { setTimeout(remaining, 3000); });
   }
 
@@ -25,8 +25,7 @@ export const eventJs = `(function () {
 
   function expired() {
     rg.$("issue").hidden = true;
-    say("warn", "Your admission has expired.", "Your turn ran out before you took the coupon. Get back in line to try again:",
-      ["/events/" + id, "Rejoin the line"]);
+    say("warn", rg.t("event.expired"), rg.t("event.expiredDetail"), ["/events/" + id, rg.t("event.rejoin")]);
   }
 
   // An admitted user keeps the slot only while showing signs of life (a status call is one);
@@ -51,9 +50,8 @@ export const eventJs = `(function () {
         code.textContent = c.couponId;
         var meta = document.createElement("div");
         meta.className = "small muted";
-        meta.textContent = (String(c.eventId) === id ? "This drop" : "Drop #" + c.eventId) + " · " +
-          new Date(c.issuedAt).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) + " · " +
-          (c.state === "persisted" ? "confirmed" : "being confirmed");
+        meta.textContent = (String(c.eventId) === id ? rg.t("event.thisDrop") : rg.t("event.otherDrop", { id: String(c.eventId) })) +
+          " · " + rg.date(c.issuedAt) + " · " + (c.state === "persisted" ? rg.t("event.persisted") : rg.t("event.pending"));
         li.appendChild(code);
         li.appendChild(meta);
         list.appendChild(li);
@@ -67,33 +65,32 @@ export const eventJs = `(function () {
       e.preventDefault();
       var button = form.querySelector("button");
       button.disabled = true;
-      button.textContent = "Getting your coupon…";
+      button.textContent = rg.t("event.getting");
       rg.json("POST", "/api/events/" + id + "/issue").then(function (r) {
         var code = r.body && r.body.error ? r.body.error.code : "";
         if (r.status === 201) {
           rg.$("issue").hidden = true;
-          say("ok", "Issued! Your coupon is " + r.body.couponId + ".",
-            "It is yours and saved to your account; you'll find it below. Nothing else to do.");
+          say("ok", rg.t("event.issued", { code: r.body.couponId }), rg.t("event.issuedDetail"));
         } else if (code === "already_issued") {
           rg.$("issue").hidden = true;
-          say("ok", "Already issued.", "You already have a coupon for this drop (one per person). It is listed below.");
+          say("ok", rg.t("event.already"), rg.t("event.alreadyDetail"));
         } else if (code === "sold_out") {
           rg.$("issue").hidden = true;
-          say("bad", "Sold out.", "Every coupon has been given out, so there is nothing more to do here. Sorry!", ["/", "See other drops"]);
+          say("bad", rg.t("event.soldOut"), rg.t("event.soldOutDetail"), ["/", rg.t("event.otherDrops")]);
         } else if (code === "not_admitted") {
           expired();
         } else if (code === "event_not_open") {
           rg.$("issue").hidden = true;
-          say("bad", "This drop is not open.", "It has ended, or has not started yet.", ["/", "See other drops"]);
+          say("bad", rg.t("event.notOpen"), rg.t("event.notOpenDetail"), ["/", rg.t("event.otherDrops")]);
         } else {
           throw new Error("HTTP " + r.status);
         }
         return coupons();
       }).catch(function () {
-        say("warn", "We could not reach the server.", "Your place is still held for now. Check your connection and press the button again.");
+        say("warn", rg.t("event.offline"), rg.t("event.offlineDetail"));
       }).then(function () {
         button.disabled = false;
-        button.textContent = "Get coupon";
+        button.textContent = rg.t("event.getCoupon");
       });
     });
   }

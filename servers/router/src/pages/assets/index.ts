@@ -29,6 +29,19 @@ export const assets: Record<string, Asset> = {
 
 export type AssetName = keyof typeof assets;
 
+/**
+ * The message keys each script uses, read from its `t("key"…)` calls (which is why scripts always
+ * name a key literally): the page embeds exactly these messages, in the reader's language.
+ */
+export const assetKeys: Record<string, readonly string[]> = Object.fromEntries(
+  Object.entries(assets)
+    .filter(([name]) => name.endsWith(".js"))
+    .map(([name, a]) => [
+      name,
+      [...new Set([...a.body.matchAll(/\bt\(\s*"([\w.-]+)"/g)].map((m) => m[1] ?? ""))],
+    ]),
+);
+
 /** The URL of an asset, versioned by its content. */
 export function assetUrl(name: string): string {
   const a = assets[name];

@@ -15,19 +15,12 @@ export const queueJs = `(function () {
   var lastOk = Date.now();
   var timer = 0;
 
-  function eta(seconds) {
-    if (seconds === null || seconds === undefined) return "working it out…";
-    if (seconds < 60) return "less than a minute";
-    var m = Math.round(seconds / 60);
-    return m < 60 ? "about " + m + " min" : "about " + Math.round(m / 6) / 10 + " h";
-  }
-
   function progress(position) {
     var pct = position === 0 ? 100 : Math.round((100 * (from - position + 1)) / (from + 1));
     var bar = rg.$("progress");
     bar.value = pct;
-    rg.text(bar, pct + "%");
-    rg.text(rg.$("progress-text"), pct + "%");
+    rg.text(bar, rg.percent(pct));
+    rg.text(rg.$("progress-text"), rg.percent(pct));
   }
 
   function render(s) {
@@ -35,13 +28,13 @@ export const queueJs = `(function () {
     sessionStorage.setItem(key, String(from));
     // The live region changes only when the position does, so screen readers are not flooded.
     if (s.position !== lastPosition) {
-      rg.text(rg.$("position"), s.position);
-      rg.text(rg.$("position-label"), s.position === 1 ? "You're next" : "You're number " + s.position + " in line");
+      rg.text(rg.$("position"), rg.number(s.position));
+      rg.text(rg.$("position-label"), s.position === 1 ? rg.t("queue.next") : rg.t("queue.number", { position: s.position }));
       lastPosition = s.position;
     }
-    rg.text(rg.$("ahead"), s.position - 1);
-    rg.text(rg.$("waiting"), s.waiting);
-    rg.text(rg.$("eta"), eta(s.etaSeconds));
+    rg.text(rg.$("ahead"), rg.t("queue.people", { count: s.position - 1 }));
+    rg.text(rg.$("waiting"), rg.t("queue.people", { count: s.waiting }));
+    rg.text(rg.$("eta"), rg.eta(s.etaSeconds));
     progress(s.position);
   }
 
@@ -71,27 +64,27 @@ export const queueJs = `(function () {
         failures = 0;
         lastOk = Date.now();
         render(b);
-        conn("Updated just now. This page checks by itself — no need to refresh.", false);
+        conn(rg.t("queue.updated"), false);
         schedule(b.pollAfterMs);
       } else if (r.status === 200 && b.status === "admitted") {
         progress(0);
-        rg.text(rg.$("position-label"), "It's your turn!");
-        finish("ok", "It's your turn!", "Taking you to the event page…", ["/events/" + id, "Go now"]);
+        rg.text(rg.$("position-label"), rg.t("queue.turn"));
+        finish("ok", rg.t("queue.turn"), rg.t("queue.turnDetail"), ["/events/" + id, rg.t("queue.goNow")]);
         sessionStorage.removeItem(key);
         location.replace("/events/" + id);
       } else if (r.status === 200 && b.status === "sold_out") {
         sessionStorage.removeItem(key);
-        finish("bad", "Sold out", "Every coupon has been given out, so there is no need to wait any longer. Sorry!", ["/", "See other drops"]);
+        finish("bad", rg.t("queue.soldOut"), rg.t("queue.soldOutDetail"), ["/", rg.t("event.otherDrops")]);
       } else if (r.status === 429) {
         // Too many requests: wait as long as the server asks; the place is kept meanwhile.
         var wait = Math.max(1, r.retryAfter || 2);
-        conn("The site is very busy. Checking again in " + wait + " s — your place is kept.", true);
+        conn(rg.t("queue.busy", { wait: rg.seconds(wait) }), true);
         schedule(wait * 1000);
       } else if (r.status === 404 && b.error && b.error.code === "not_in_queue") {
         // The place was lost (the page slept too long): reloading joins the queue again.
         location.reload();
       } else if (r.status === 409 || r.status === 404) {
-        finish("bad", "This drop is over", "It has ended or no longer exists.", ["/", "See other drops"]);
+        finish("bad", rg.t("queue.over"), rg.t("queue.overDetail"), ["/", rg.t("event.otherDrops")]);
       } else {
         throw new Error("HTTP " + r.status);
       }
@@ -99,8 +92,7 @@ export const queueJs = `(function () {
       failures += 1;
       var wait = Math.min(8000, 1000 * Math.pow(2, failures - 1)) * (0.8 + Math.random() * 0.4);
       var since = Math.round((Date.now() - lastOk) / 1000);
-      conn("Connection problem (no answer for " + since + " s). Retrying in " + Math.round(wait / 1000) +
-        " s — keep this page open, your place is kept while we retry.", true);
+      conn(rg.t("queue.offline", { since: rg.seconds(since), wait: rg.seconds(wait / 1000) }), true);
       schedule(wait);
     });
   }
