@@ -7,6 +7,7 @@ import { admissionCookie, browserUser, isHttps } from "../identity";
 import { enterEvent } from "../routes/entry";
 import { errorCode, getEvent, myCoupons, type PageContext, upstreamJson } from "./data";
 import { Layout, Notice, type NoticeProps, render, Time } from "./layout";
+import { switchText } from "./switch-text";
 
 export interface EventPageProps {
   event: EventView;
@@ -255,6 +256,7 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
       const userId = await browserUser(c, deps.identity, deps.budgets.entry);
       const ctx = pageContext(c);
       let admission: { token: string; expiresAt: string } | undefined;
+      let closed: NoticeProps | undefined;
       try {
         const entry = await enterEvent(deps, eventId, userId);
         if (entry.status === 202) return c.redirect(`/queue/${eventId}`, 302);
@@ -262,7 +264,9 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
       } catch (err) {
         // Sold out or ended: the page says so (and shows a coupon the user already has).
         const code = err instanceof ApiError ? err.code : undefined;
-        if (code !== "sold_out" && code !== "event_not_open") throw err;
+        if (code === "entry_closed")
+          closed = { kind: "bad", title: switchText.closedTitle, children: switchText.closedDetail };
+        else if (code !== "sold_out" && code !== "event_not_open") throw err;
       }
       if (admission) setAdmissionCookie(c, eventId, admission.token, admission.expiresAt);
       const [event, coupons] = await Promise.all([
@@ -277,6 +281,7 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
           admitted={admission !== undefined}
           admissionExpiresAt={admission?.expiresAt}
           coupons={coupons}
+          notice={closed}
         />,
       );
     }),

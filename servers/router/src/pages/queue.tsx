@@ -7,6 +7,7 @@ import { joinQueue } from "../queue";
 import { getEvent } from "./data";
 import { eventIdOf, NotFoundPage, page, pageContext } from "./event";
 import { Layout, Notice, render, Time } from "./layout";
+import { switchText } from "./switch-text";
 
 /** "about 3 min", as the script says it too. */
 export function etaText(seconds: number | null): string {
@@ -24,13 +25,24 @@ export function progressPercent(position: number, from: number): number {
 export interface QueuePageProps {
   event: EventView;
   /** Waiting: the status; otherwise why the wait is over. */
-  state: WaitingBody | "sold_out" | "ended";
+  state: WaitingBody | "sold_out" | "ended" | "closed";
   /** The position first seen, carried through the no-JS refresh so the bar keeps its scale. */
   from: number;
 }
 
 /** `/queue/:eventId` — the waiting room. */
 export function QueuePage({ event, state, from }: QueuePageProps) {
+  if (state === "closed")
+    return (
+      <Layout title={`${event.name} — waiting room`}>
+        <p class="eyebrow">Waiting room</p>
+        <h1>{event.name}</h1>
+        <Notice kind="bad" title={switchText.closedTitle}>
+          {`${switchText.closedDetail} `}
+          <a href="/">See other drops</a>
+        </Notice>
+      </Layout>
+    );
   if (state === "sold_out" || state === "ended")
     return (
       <Layout title={`${event.name} — waiting room`}>
@@ -71,6 +83,11 @@ export function QueuePage({ event, state, from }: QueuePageProps) {
           "Lots of people want in right now, so we let them in a few at a time, in the order they arrived."
         )}
       </p>
+      <div id="paused" hidden={!s.paused}>
+        <Notice kind="warn" title={switchText.pausedTitle}>
+          {switchText.pausedDetail}
+        </Notice>
+      </div>
       <section
         id="queue"
         data-event={String(event.id)}
@@ -89,7 +106,7 @@ export function QueuePage({ event, state, from }: QueuePageProps) {
             <dt>People ahead of you</dt>
             <dd id="ahead">{s.position - 1}</dd>
             <dt>Estimated wait</dt>
-            <dd id="eta">{etaText(s.etaSeconds)}</dd>
+            <dd id="eta">{s.paused ? switchText.pausedEta : etaText(s.etaSeconds)}</dd>
             <dt>In line now</dt>
             <dd id="waiting">{s.waiting}</dd>
           </dl>
@@ -137,6 +154,7 @@ export function registerQueuePage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
         const code = joined.err instanceof ApiError ? joined.err.code : undefined;
         if (code === "sold_out") return render(c, <QueuePage event={event} state="sold_out" from={0} />);
         if (code === "event_not_open") return render(c, <QueuePage event={event} state="ended" from={0} />);
+        if (code === "entry_closed") return render(c, <QueuePage event={event} state="closed" from={0} />);
         throw joined.err;
       }
       const { result } = joined;

@@ -4,7 +4,10 @@
  * off on network errors (and says so), reloads to re-join if the place was lost, goes on to the
  * event page once admitted, and stops at once on "sold out".
  */
+import { switchText } from "../switch-text";
+
 export const queueJs = `(function () {
+  var words = ${JSON.stringify({ pausedEta: switchText.pausedEta })};
   var root = rg.$("queue");
   if (!root) return;
   var id = root.getAttribute("data-event");
@@ -41,7 +44,8 @@ export const queueJs = `(function () {
     }
     rg.text(rg.$("ahead"), s.position - 1);
     rg.text(rg.$("waiting"), s.waiting);
-    rg.text(rg.$("eta"), eta(s.etaSeconds));
+    rg.text(rg.$("eta"), s.paused ? words.pausedEta : eta(s.etaSeconds));
+    rg.$("paused").hidden = !s.paused;
     progress(s.position);
   }
 
