@@ -89,6 +89,11 @@ describe("kill switches", () => {
     );
     expect(await p.redis.zrange(k.waiting, 0, -1)).toEqual(frozen);
     expect(frozen.map((u) => last.get(u))).toEqual(frozen.map((_, i) => i + 1));
+    // The waiting room says so in plain words (a newcomer joins the paused line at its end).
+    const page = await visit(`${p.router.url}/queue/${eventId}`, { cookie: `uid=pause-page-${p.prefix}` });
+    expect(page.text).toContain("Admissions are paused");
+    expect(page.text).toMatch(/<div id="paused">/);
+    frozen.push(`pause-page-${p.prefix}`);
 
     expect((await putSwitches(p.client, eventId, { paused: false })).body).toMatchObject({
       after: { switches: { paused: false } },
@@ -206,6 +211,9 @@ describe("kill switches", () => {
         (n) => n === issued,
       ),
     ).toBe(issued);
+
+    const page = await visit(`${p.router.url}/queue/${eventId}`, { cookie: `uid=end-page-${p.prefix}` });
+    expect(page.text).toContain("This drop has ended");
 
     const twice = await p.client.call<Body>("POST", `/admin/api/events/${eventId}/end`, admin);
     expect([twice.status, codeOf(twice)]).toEqual([409, "event_not_open"]);
