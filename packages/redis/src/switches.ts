@@ -48,7 +48,8 @@ export async function applyGlobalSwitches(redis: RedisClient, keys: Keys, eventI
 
 /**
  * Ends an event now (end-5.lua) at `endsAt` (Redis's clock, as MySQL got it) and moves its
- * rg:events score, so retention and the fan-out follow. False when the event is not warm.
+ * rg:events score, so retention and the fan-out follow. False when the event is not warm (its
+ * warm-up then reads the new end from MySQL).
  */
 export async function endEventNow(
   redis: RedisClient,
@@ -58,6 +59,7 @@ export async function endEventNow(
 ): Promise<boolean> {
   const k = keys.event(eventId);
   const reply = await redis.rgEndV1(k.meta, k.waiting, k.running, k.seen, k.admitted, endsAt);
+  if (Number(reply[0]) !== 1) return false;
   await redis.zadd(keys.events, endsAt, String(eventId));
-  return Number(reply[0]) === 1;
+  return true;
 }
