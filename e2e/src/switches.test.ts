@@ -217,6 +217,8 @@ describe("kill switches", () => {
 
     const twice = await p.client.call<Body>("POST", `/admin/api/events/${eventId}/end`, admin);
     expect([twice.status, codeOf(twice)]).toEqual([409, "event_not_open"]);
+    const late = await putSwitches(p.client, eventId, { paused: true });
+    expect([late.status, codeOf(late)]).toEqual([409, "event_not_open"]);
   });
 
   it("a global switch applies to every open event and to an event created after it was set", async () => {

@@ -70,7 +70,11 @@ export function registerAdminSwitches(app: Hono<AppEnv>, deps: CouponDeps) {
     validate("json", switchesSchema),
     async (c) => {
       const { eventId } = c.req.valid("param");
-      const own = ownSwitches(await eventRow(eventId));
+      const row = await eventRow(eventId);
+      // An ended event has nothing left to switch (and may be retired from Redis already).
+      if ((await redisNow(deps.redis)) >= row.endsAt.getTime())
+        throw new ApiError("event_not_open", `event ${eventId} has ended`);
+      const own = ownSwitches(row);
       const next = mergeSwitches(own, c.req.valid("json"));
       // MySQL first: it is what a Redis that lost the event warms it from.
       await updateEventSwitches(deps.db, { id: eventId, ...next });
