@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { TEST_ADMIN_TOKEN } from "@rushgate/testing";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +12,9 @@ let chromium: Chromium | undefined;
 let missing: string | null = null;
 const people: BrowserContext[] = [];
 const admin = { token: TEST_ADMIN_TOKEN };
+/** SCREENSHOTS=1 also writes the README's pictures of the switches. */
+const shots = process.env.SCREENSHOTS === "1";
+const shot = (name: string) => ({ path: join(import.meta.dirname, `../../../docs/screenshots/${name}.png`) });
 
 beforeAll(async () => {
   missing = ensureChromium();
@@ -51,6 +55,7 @@ describe("kill switches in a real browser", () => {
     await expect.poll(() => page.locator("#paused").isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await text(page, "#paused")).toContain("Admissions are paused");
     expect(await text(page, "#eta")).toBe("paused for now");
+    if (shots) await page.screenshot({ ...shot("queue-paused-desktop"), animations: "disabled" });
 
     await p.client.call("PUT", `/admin/api/events/${eventId}/switches`, {
       ...admin,
@@ -80,6 +85,8 @@ describe("kill switches in a real browser", () => {
     await page.locator("#gsw-entryClosed").check();
     await expect.poll(() => text(page, "#gsw-msg"), { timeout: 10_000 }).toContain("Saved for every event");
     expect(await switchesOf(eventId)).toMatchObject({ global: { entryClosed: true } });
+    if (shots)
+      await page.locator("#switches").screenshot({ ...shot("admin-switches"), animations: "disabled" });
     await page.locator("#gsw-entryClosed").uncheck();
     await expect.poll(() => text(page, "#gsw-msg"), { timeout: 10_000 }).toContain("now none");
 
