@@ -1,7 +1,7 @@
 import { ApiError } from "@rushgate/api";
 import type { QueueReply } from "@rushgate/redis";
 import { admittedBody } from "@rushgate/token";
-import { etaSeconds, pollAfterMs } from "./poll";
+import { etaSeconds, pausedPollMs, pollAfterMs } from "./poll";
 
 /** Turns a queue script's reply into the JSON body of SPEC §6 (errors are thrown as ApiError). */
 export function queueAnswer(reply: QueueReply, ctx: { secret: string; eventId: number; userId: string }) {
@@ -14,7 +14,7 @@ export function queueAnswer(reply: QueueReply, ctx: { secret: string; eventId: n
         position: reply.position,
         waiting: reply.waiting,
         etaSeconds: eta,
-        pollAfterMs: pollAfterMs(eta),
+        pollAfterMs: reply.paused ? pausedPollMs() : pollAfterMs(eta),
       };
       return reply.paused ? { ...body, paused: true as const } : body;
     }
