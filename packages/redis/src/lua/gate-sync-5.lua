@@ -13,8 +13,7 @@
 
   Returns {now (ms), found, liveRpm, waiting, running, rpmThreshold (-1 = global),
            runningCapacity, startsAt, endsAt, remaining, switches (bits of includes/switches.lua)};
-  found = 0 when the event is not in
-  Redis. The router decides against `now` (plus the time since the reply), not its own clock,
+  found = 0 when the event is not in Redis. The router decides against `now` (plus the time since the reply), not its own clock,
   in the order of includes/event-state.lua (it has no user: ended, sold out, upcoming, open).
 ]]
 --- @include "clock"
