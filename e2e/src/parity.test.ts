@@ -1,3 +1,4 @@
+import { TEST_ADMIN_TOKEN } from "@rushgate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform } from "./platform";
 
@@ -9,6 +10,7 @@ import { type Platform, startPlatform } from "./platform";
  */
 let p: Platform;
 const ctx: Record<string, number | string> = {};
+const admin = { token: TEST_ADMIN_TOKEN };
 
 beforeAll(async () => {
   p = await startPlatform({ env: { RATE_LIMIT_USER_PER_SEC: "1", RATE_LIMIT_USER_BURST: "3" } });
@@ -21,6 +23,17 @@ beforeAll(async () => {
     endsAt: new Date(now + 7_200_000).toISOString(),
   });
   ctx.soldOut = await p.client.createEvent({ stock: 1 });
+  // Kill switches (issue 13.1): a paused line with a waiter, and an event closed to newcomers.
+  ctx.paused = await p.client.createEvent({ stock: 50, rpmThreshold: 0 });
+  ctx.closed = await p.client.createEvent({ stock: 50 });
+  for (const [id, body] of [
+    [ctx.paused, { paused: true }],
+    [ctx.closed, { entryClosed: true }],
+  ] as const)
+    expect((await p.client.call("PUT", `/admin/api/events/${id}/switches`, { ...admin, body })).status).toBe(
+      200,
+    );
+  expect((await p.client.enter(Number(ctx.paused), "pw1")).body).toMatchObject({ paused: true });
   ctx.ended = await p.client.createEvent({
     startsAt: new Date(now - 3_600_000).toISOString(),
     endsAt: new Date(now + 1_500).toISOString(),
@@ -139,6 +152,18 @@ const shapes: Shape[] = [
     method: "POST",
     path: () => `/api/events/${ctx.open}/entry`,
     headers: () => user("holder"),
+  },
+  {
+    name: "status, paused",
+    method: "GET",
+    path: () => `/api/queue/${ctx.paused}/status`,
+    headers: () => user("pw1"),
+  },
+  {
+    name: "entry, closed",
+    method: "POST",
+    path: () => `/api/events/${ctx.closed}/entry`,
+    headers: () => user("someone-closed"),
   },
   {
     name: "entry, sold out",

@@ -10,6 +10,8 @@ export const errorStatus = {
   not_in_queue: 404,
   already_issued: 409,
   event_not_open: 409,
+  /** Entry is closed by the operator (kill switch): nobody new joins; waiters are still served. */
+  entry_closed: 409,
   sold_out: 410,
   payload_too_large: 413,
   too_many_requests: 429,

@@ -1,4 +1,5 @@
 export * from "./errors";
 export * from "./fairness";
 export * from "./schemas";
+export * from "./switches";
 export * from "./types";

@@ -31,6 +31,8 @@ export interface WaitingBody {
   waiting: number;
   etaSeconds: number | null;
   pollAfterMs: number;
+  /** Present (true) while admissions are paused: the place is kept, the ETA is null. */
+  paused?: true;
 }
 
 export interface SoldOutBody {

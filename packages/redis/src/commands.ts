@@ -1,17 +1,20 @@
 import type { Callback, Cluster, Redis, Result } from "ioredis";
 import admit from "./lua/admit-6.lua";
+import endEvent from "./lua/end-5.lua";
 import enter from "./lua/enter-9.lua";
 import gateSync from "./lua/gate-sync-5.lua";
 import clock from "./lua/includes/clock.lua";
 import eventState from "./lua/includes/event-state.lua";
 import queueAnswer from "./lua/includes/queue-answer.lua";
 import slot from "./lua/includes/slot.lua";
+import switches from "./lua/includes/switches.lua";
 import issue from "./lua/issue-5.lua";
 import lease from "./lua/lease-2.lua";
 import leave from "./lua/leave-4.lua";
 import release from "./lua/release-1.lua";
 import schedule from "./lua/schedule-7.lua";
 import status from "./lua/status-8.lua";
+import setSwitch from "./lua/switch-1.lua";
 import warm from "./lua/warm-2.lua";
 
 type Arg = string | number;
@@ -23,6 +26,7 @@ const includes: Record<string, string> = {
   "event-state": eventState,
   slot,
   "queue-answer": queueAnswer,
+  switches,
 };
 
 export function withIncludes(lua: string): string {
@@ -38,16 +42,18 @@ export function withIncludes(lua: string): string {
  * changes a script never runs the old body cached by another instance (EVALSHA of the new text).
  */
 const scripts = {
-  rgGateSyncV2: { lua: gateSync, numberOfKeys: 5 },
-  rgAdmitV3: { lua: admit, numberOfKeys: 6 },
-  rgEnterV3: { lua: enter, numberOfKeys: 9 },
-  rgStatusV3: { lua: status, numberOfKeys: 8 },
+  rgGateSyncV3: { lua: gateSync, numberOfKeys: 5 },
+  rgAdmitV4: { lua: admit, numberOfKeys: 6 },
+  rgEnterV4: { lua: enter, numberOfKeys: 9 },
+  rgStatusV4: { lua: status, numberOfKeys: 8 },
   rgLeaveV2: { lua: leave, numberOfKeys: 4 },
-  rgScheduleV3: { lua: schedule, numberOfKeys: 7 },
+  rgScheduleV4: { lua: schedule, numberOfKeys: 7 },
   rgIssueV3: { lua: issue, numberOfKeys: 5 },
   rgWarmV1: { lua: warm, numberOfKeys: 2 },
   rgLeaseV1: { lua: lease, numberOfKeys: 2 },
   rgReleaseV1: { lua: release, numberOfKeys: 1 },
+  rgSwitchV1: { lua: setSwitch, numberOfKeys: 1 },
+  rgEndV1: { lua: endEvent, numberOfKeys: 5 },
 } as const;
 
 export function defineCommands<R extends Redis | Cluster>(redis: R): R {
@@ -60,7 +66,7 @@ export function defineCommands<R extends Redis | Cluster>(redis: R): R {
 /** Each command with its keys named in the order its script's header lists them. */
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    rgGateSyncV2(
+    rgGateSyncV3(
       rpm: string,
       waiting: string,
       running: string,
@@ -68,7 +74,7 @@ declare module "ioredis" {
       remaining: string,
       delta: Arg,
     ): Result<number[], Context>;
-    rgAdmitV3(
+    rgAdmitV4(
       meta: string,
       remaining: string,
       issued: string,
@@ -77,7 +83,7 @@ declare module "ioredis" {
       admitted: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgEnterV3(
+    rgEnterV4(
       meta: string,
       remaining: string,
       issued: string,
@@ -89,7 +95,7 @@ declare module "ioredis" {
       admitted: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgStatusV3(
+    rgStatusV4(
       meta: string,
       remaining: string,
       issued: string,
@@ -107,7 +113,7 @@ declare module "ioredis" {
       admitted: string,
       userId: string,
     ): Result<number, Context>;
-    rgScheduleV3(
+    rgScheduleV4(
       meta: string,
       remaining: string,
       waiting: string,
@@ -137,5 +143,14 @@ declare module "ioredis" {
       callback?: Callback<number>,
     ): Result<number, Context>;
     rgReleaseV1(lease: string, holder: string): Result<number, Context>;
+    rgSwitchV1(meta: string, field: string, letters: string): Result<number, Context>;
+    rgEndV1(
+      meta: string,
+      waiting: string,
+      running: string,
+      seen: string,
+      admitted: string,
+      endsAt: Arg,
+    ): Result<Reply, Context>;
   }
 }

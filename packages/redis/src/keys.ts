@@ -25,6 +25,8 @@ export interface Keys {
   bullPrefix: string;
   /** Global default RPM threshold (string). */
   threshold: string;
+  /** Global kill switches (string of letters, see switches.ts), fanned out to every live event. */
+  switches: string;
   /**
    * Sorted set: eventId -> endsAt (ms); the events the scheduler and reconciler look after. The
    * issuer's reconciler removes an entry, with all of its event's keys, once the event is retired.
@@ -40,6 +42,7 @@ export function createKeys(prefix = "rg"): Keys {
     prefix,
     bullPrefix: `{${prefix}:bull}`,
     threshold: `${prefix}:threshold`,
+    switches: `${prefix}:switches`,
     events: `${prefix}:events`,
     schedulerLease: `${prefix}:{sched}:lease`,
     schedulerFence: `${prefix}:{sched}:fence`,

@@ -1,5 +1,6 @@
 import type { RedisClient } from "./client";
 import type { EventKeys } from "./keys";
+import { parseSwitchBits, parseSwitchLetters, type SwitchFlags, switchLetters } from "./switch-flags";
 
 /** Typed calls of the Lua scripts: key order and reply parsing live here and nowhere else. */
 
@@ -13,15 +14,21 @@ export async function redisNow(redis: RedisClient): Promise<number> {
 }
 
 export type QueueReply =
-  | { kind: "waiting"; position: number; waiting: number; rate: number }
+  | { kind: "waiting"; position: number; waiting: number; rate: number; paused: boolean }
   | { kind: "admitted" | "issued"; expiresAt: number }
-  | { kind: "queue" | "sold_out" | "not_open" | "not_found" | "not_in_queue" };
+  | { kind: "queue" | "sold_out" | "not_open" | "not_found" | "not_in_queue" | "entry_closed" };
 
 function parseQueueReply(reply: (string | number)[]): QueueReply {
   const kind = String(reply[0]);
   switch (kind) {
     case "waiting":
-      return { kind, position: Number(reply[1]), waiting: Number(reply[2]), rate: Number(reply[3]) };
+      return {
+        kind,
+        position: Number(reply[1]),
+        waiting: Number(reply[2]),
+        rate: Number(reply[3]),
+        paused: Number(reply[4]) === 1,
+      };
     case "admitted":
     case "issued":
       return { kind, expiresAt: Number(reply[1]) };
@@ -30,6 +37,7 @@ function parseQueueReply(reply: (string | number)[]): QueueReply {
     case "not_open":
     case "not_found":
     case "not_in_queue":
+    case "entry_closed":
       return { kind };
     default:
       throw new Error(`unexpected script reply ${kind}`);
@@ -37,7 +45,7 @@ function parseQueueReply(reply: (string | number)[]): QueueReply {
 }
 
 export async function admit(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgAdmitV3(
+  const reply = await redis.rgAdmitV4(
     k.meta,
     k.remaining,
     k.issued,
@@ -50,7 +58,7 @@ export async function admit(redis: RedisClient, k: EventKeys, userId: string): P
 }
 
 export async function enter(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgEnterV3(
+  const reply = await redis.rgEnterV4(
     k.meta,
     k.remaining,
     k.issued,
@@ -66,7 +74,7 @@ export async function enter(redis: RedisClient, k: EventKeys, userId: string): P
 }
 
 export async function status(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgStatusV3(
+  const reply = await redis.rgStatusV4(
     k.meta,
     k.remaining,
     k.issued,
@@ -129,6 +137,8 @@ export interface GateSnapshot {
   startsAt: number;
   endsAt: number;
   remaining: number;
+  /** The kill switches the event obeys (its own or the global ones). */
+  switches: SwitchFlags;
 }
 
 /**
@@ -136,11 +146,12 @@ export interface GateSnapshot {
  * events issued together travel in one write on an auto-pipelining client (one per cluster node).
  */
 export async function gateSync(redis: RedisClient, k: EventKeys, delta: number): Promise<GateSnapshot> {
-  return parseGateSync(await redis.rgGateSyncV2(k.rpm, k.waiting, k.running, k.meta, k.remaining, delta));
+  return parseGateSync(await redis.rgGateSyncV3(k.rpm, k.waiting, k.running, k.meta, k.remaining, delta));
 }
 
 function parseGateSync(reply: number[]): GateSnapshot {
-  const [now, found, liveRpm, waiting, running, threshold, capacity, startsAt, endsAt, remaining] = reply;
+  const [now, found, liveRpm, waiting, running, threshold, capacity, startsAt, endsAt, remaining, bits] =
+    reply;
   return {
     now: now ?? 0,
     found: found === 1,
@@ -152,6 +163,7 @@ function parseGateSync(reply: number[]): GateSnapshot {
     startsAt: startsAt ?? 0,
     endsAt: endsAt ?? 0,
     remaining: remaining ?? 0,
+    switches: parseSwitchBits(bits ?? 0),
   };
 }
 
@@ -167,7 +179,7 @@ const MAX_STEPS = 500;
 export async function schedule(redis: RedisClient, k: EventKeys, fence: number): Promise<TickResult> {
   const total: TickResult = { fenced: false, moved: 0, expired: 0, evicted: 0 };
   for (let step = 0; step < MAX_STEPS; step++) {
-    const reply = await redis.rgScheduleV3(
+    const reply = await redis.rgScheduleV4(
       k.meta,
       k.remaining,
       k.waiting,
@@ -207,6 +219,10 @@ export interface EventMeta {
   idleTimeoutSeconds: number;
   /** Time to act: an admitted user who shows no sign of life for this long loses the slot. */
   actWithinSeconds: number;
+  /** The event's own kill switches (MySQL keeps them). */
+  switches: SwitchFlags;
+  /** The global kill switches as last fanned out to this event (rg:switches is the record). */
+  globalSwitches: SwitchFlags;
 }
 
 export function metaToFields(meta: EventMeta): (string | number)[] {
@@ -231,6 +247,10 @@ export function metaToFields(meta: EventMeta): (string | number)[] {
     meta.idleTimeoutSeconds,
     "actWithinSeconds",
     meta.actWithinSeconds,
+    "switches",
+    switchLetters(meta.switches),
+    "globalSwitches",
+    switchLetters(meta.globalSwitches),
   ];
 }
 
@@ -248,6 +268,8 @@ export function parseMeta(hash: Record<string, string>): EventMeta | null {
     idleTimeoutSeconds: Number(hash.idleTimeoutSeconds),
     // Events warmed before the setting existed: no time to act beyond the admission itself.
     actWithinSeconds: Number(hash.actWithinSeconds ?? hash.admissionTtlSeconds),
+    switches: parseSwitchLetters(hash.switches),
+    globalSwitches: parseSwitchLetters(hash.globalSwitches),
   };
 }
 

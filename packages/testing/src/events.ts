@@ -24,6 +24,8 @@ export async function createRedisEvent(
     admissionTtlSeconds: 300,
     idleTimeoutSeconds: 30,
     actWithinSeconds: 30,
+    switches: { paused: false, queueAll: false, entryClosed: false },
+    globalSwitches: { paused: false, queueAll: false, entryClosed: false },
     ...overrides,
   };
   await warm(redis, keys.event(id), meta, overrides.remaining ?? meta.stock);

@@ -9,6 +9,7 @@ import type { Enqueuer } from "./enqueue";
 import type { CouponEnv } from "./env";
 import type { EventCache } from "./events";
 import { registerAdminEvents } from "./routes/admin-events";
+import { registerAdminSwitches } from "./routes/admin-switches";
 import { registerEvents } from "./routes/events";
 import { issueRoute } from "./routes/issue";
 import { registerMe } from "./routes/me";
@@ -40,5 +41,6 @@ export function createApp(deps: CouponDeps): Hono<AppEnv> {
   registerEvents(app, deps);
   registerMe(app, deps);
   registerAdminEvents(app, deps);
+  registerAdminSwitches(app, deps);
   return app;
 }

@@ -1,6 +1,6 @@
 import type { EventStatus, EventView } from "@rushgate/api";
 import { type CouponEvent, eventTotals, findEvent, listEventIssuances } from "@rushgate/db";
-import { type EventMeta, parseMeta, warm } from "@rushgate/redis";
+import { applyGlobalSwitches, type EventMeta, getGlobalSwitches, parseMeta, warm } from "@rushgate/redis";
 import type { CouponDeps } from "./app";
 import { createTtlCache } from "./ttl-cache";
 
@@ -16,6 +16,8 @@ export function metaFromRow(row: CouponEvent): EventMeta {
     admissionTtlSeconds: row.admissionTtlSeconds,
     idleTimeoutSeconds: row.idleTimeoutSeconds,
     actWithinSeconds: row.actWithinSeconds,
+    switches: { paused: row.paused, queueAll: row.queueAll, entryClosed: row.entryClosed },
+    globalSwitches: { paused: false, queueAll: false, entryClosed: false },
   };
 }
 
@@ -67,11 +69,15 @@ export async function warmEvent(deps: WarmDeps, eventId: number): Promise<boolea
       after = rows[rows.length - 1]?.id ?? after;
     }
     const issued = await deps.redis.hlen(k.issued);
-    if (await warm(deps.redis, k, metaFromRow(row), Math.max(0, row.stock - issued))) {
+    const meta = { ...metaFromRow(row), globalSwitches: await getGlobalSwitches(deps.redis, deps.keys) };
+    if (await warm(deps.redis, k, meta, Math.max(0, row.stock - issued))) {
       deps.logger.info({ eventId, issued }, "event warmed from MySQL");
     }
   }
   await deps.redis.zadd(deps.keys.events, row.endsAt.getTime(), String(eventId));
+  // Read after joining rg:events: a global switch set meanwhile reached the event one way or the
+  // other (see setGlobalSwitches).
+  await applyGlobalSwitches(deps.redis, deps.keys, eventId);
   return true;
 }
 

@@ -130,6 +130,8 @@ export function createGate(options: GateOptions) {
     if (now >= s.endsAt) return "not_open";
     if (s.remaining <= 0) return "sold_out";
     if (now < s.startsAt) return "queue";
+    // A kill switch (paused, queue all, entry closed): the queue's scripts decide, per user.
+    if (s.switches.paused || s.switches.queueAll || s.switches.entryClosed) return "queue";
     if (liveRpm(eventId) >= thresholdOf(s)) return "queue";
     if (s.waiting > 0 || s.running >= s.runningCapacity) return "queue";
     return "direct";

@@ -35,3 +35,22 @@ export async function listActiveEvents(
     .orderBy(asc(couponEvents.startsAt), asc(couponEvents.id))
     .limit(params.limit ?? 100);
 }
+
+/** The operator's kill switches of one event (issue 13.1); false when there is no such event. */
+export async function updateEventSwitches(
+  db: Db,
+  params: { id: number; paused: boolean; queueAll: boolean; entryClosed: boolean },
+): Promise<boolean> {
+  const { id, ...switches } = params;
+  const [result] = await db.update(couponEvents).set(switches).where(eq(couponEvents.id, id));
+  return result.affectedRows > 0;
+}
+
+/** "End now": the event ends at `endsAt` (Redis's clock, as Redis got it too). */
+export async function endEventAt(db: Db, params: { id: number; endsAt: Date }): Promise<boolean> {
+  const [result] = await db
+    .update(couponEvents)
+    .set({ endsAt: params.endsAt })
+    .where(eq(couponEvents.id, params.id));
+  return result.affectedRows > 0;
+}

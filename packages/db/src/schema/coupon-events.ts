@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, datetime, index, int, mysqlTable, varchar } from "drizzle-orm/mysql-core";
+import { bigint, boolean, datetime, index, int, mysqlTable, varchar } from "drizzle-orm/mysql-core";
 
 /** One row per coupon drop: the record of truth that Redis's hot copy is warmed from. */
 export const couponEvents = mysqlTable(
@@ -16,6 +16,10 @@ export const couponEvents = mysqlTable(
     admissionTtlSeconds: int("admission_ttl_seconds", { unsigned: true }).notNull(),
     idleTimeoutSeconds: int("idle_timeout_seconds", { unsigned: true }).notNull(),
     actWithinSeconds: int("act_within_seconds", { unsigned: true }).notNull().default(30),
+    // The operator's kill switches (issue 13.1): kept here so that they survive a Redis loss.
+    paused: boolean("paused").notNull().default(false),
+    queueAll: boolean("queue_all").notNull().default(false),
+    entryClosed: boolean("entry_closed").notNull().default(false),
     createdAt: datetime("created_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
   },
   (t) => [index("coupon_events_ends_at_idx").on(t.endsAt)],

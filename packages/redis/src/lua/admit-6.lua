@@ -10,11 +10,12 @@
   Returns, in the order of includes/event-state.lua: {"not_found"} | {"issued", expiresAt}
   (already has a coupon: a token so that the issue call can say so, but no slot) |
   {"not_open"} (ended) | {"sold_out"} | {"admitted", expiresAt} | {"queue"} (join the waiting
-  room: not started, someone waits, or no room).
+  room: not started, someone waits, no room, or a kill switch is on: includes/switches.lua).
 ]]
 --- @include "clock"
 --- @include "event-state"
 --- @include "slot"
+--- @include "switches"
 local user, now = ARGV[1], redisNow()
 local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt", "runningCapacity", "admissionTtlSeconds",
   "actWithinSeconds")
@@ -28,6 +29,7 @@ if state == "sold_out" then return {"sold_out"} end
 local act = actWithinMs(m[5], ttl)
 local held = touchSlot(KEYS[5], KEYS[6], user, now, act)
 if held then return {"admitted", held} end
+if eventSwitches(KEYS[1]).noDirect then return {"queue"} end
 if state == "upcoming" then return {"queue"} end
 if redis.call("ZCARD", KEYS[4]) > 0 then return {"queue"} end
 

@@ -9,20 +9,25 @@
 
   Returns, in the order of includes/event-state.lua: {"not_found"} | {"issued", expiresAt} |
   {"not_open"} (ended) | {"sold_out"} | {"admitted", expiresAt} |
-  {"waiting", position (1-based), waitingCount, admissionRate}.
+  {"entry_closed"} (not waiting yet, and entry is closed: includes/switches.lua) |
+  {"waiting", position (1-based), waitingCount, admissionRate, paused (1/0)}.
 ]]
 --- @include "clock"
 --- @include "event-state"
 --- @include "slot"
 --- @include "queue-answer"
+--- @include "switches"
 local user, now = ARGV[1], redisNow()
 local settled = queueAnswer(KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[9], user, now)
 if settled then return settled end
 
+local sw = eventSwitches(KEYS[1])
 local rank = redis.call("ZRANK", KEYS[4], user)
 if not rank then
+  if sw.entryClosed then return {"entry_closed"} end
   redis.call("ZADD", KEYS[4], redis.call("INCR", KEYS[7]), user)
   rank = redis.call("ZCARD", KEYS[4]) - 1
 end
 redis.call("ZADD", KEYS[6], now, user)
-return {"waiting", rank + 1, redis.call("ZCARD", KEYS[4]), redis.call("HGET", KEYS[8], "rate") or "0"}
+return {"waiting", rank + 1, redis.call("ZCARD", KEYS[4]), redis.call("HGET", KEYS[8], "rate") or "0",
+  sw.paused and 1 or 0}

@@ -12,12 +12,13 @@
   (the time is Redis's own, so the 60 s window is the same for every router)
 
   Returns {now (ms), found, liveRpm, waiting, running, rpmThreshold (-1 = global),
-           runningCapacity, startsAt, endsAt, remaining}; found = 0 when the event is not in
-  Redis. The router decides against `now` (plus the time since the reply), not its own clock,
+           runningCapacity, startsAt, endsAt, remaining, switches (bits of includes/switches.lua)};
+  found = 0 when the event is not in Redis. The router decides against `now` (plus the time since the reply), not its own clock,
   in the order of includes/event-state.lua (it has no user: ended, sold out, upcoming, open).
 ]]
 --- @include "clock"
 --- @include "event-state"
+--- @include "switches"
 local now = redisNow()
 local nowSec = math.floor(now / 1000)
 local delta = tonumber(ARGV[1])
@@ -48,4 +49,5 @@ return {
   redis.call("ZCARD", KEYS[2]),
   redis.call("ZCOUNT", KEYS[3], "(" .. now, "+inf"),
   threshold, tonumber(m[4]), tonumber(m[1]), tonumber(m[2]), remaining,
+  eventSwitches(KEYS[4]).bits,
 }

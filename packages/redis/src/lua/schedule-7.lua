@@ -17,7 +17,7 @@
   ARGV[2] admitted by earlier steps of this tick  ARGV[3] most moves in this step
 
   The event's state is that of includes/event-state.lua: nothing to do when not found; ended
-  or sold out clears the queue; upcoming admits nobody.
+  or sold out clears the queue; upcoming and paused (includes/switches.lua) admit nobody.
 
   Returns {moved, expired, evicted, more}, or {-1} when a newer lease holder has already ticked
   this event (the caller lost its lease and must stop).
@@ -25,6 +25,7 @@
 --- @include "clock"
 --- @include "event-state"
 --- @include "slot"
+--- @include "switches"
 local now = redisNow()
 local fence, done, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local CHUNK = 1000
@@ -67,6 +68,12 @@ if state == "ended" or state == "sold_out" then
   return {0, expired, evicted, 0}
 end
 if state == "upcoming" then return {0, expired, evicted, more} end
+if eventSwitches(KEYS[1]).paused then
+  -- Paused (includes/switches.lua): nobody moves. The rate measured before keeps standing, and
+  -- its clock restarts so that the pause does not count as a slow tick once admissions resume.
+  if done == 0 then redis.call("HSET", KEYS[6], "lastTick", now, "tickMoved", 0) end
+  return {0, expired, evicted, more}
+end
 
 local running = redis.call("ZCOUNT", KEYS[4], "(" .. now, "+inf")
 local waiting = redis.call("ZCARD", KEYS[3])

@@ -11,6 +11,7 @@ import type { Hono, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { RouterDeps } from "../app";
 import { isHttps } from "../identity";
+import { SwitchesPanel } from "./admin-switches";
 import { page } from "./event";
 import { Layout, Notice, render } from "./layout";
 
@@ -97,6 +98,7 @@ export function DashboardPage(props: { threshold: number }) {
           No open or upcoming events.
         </p>
         <div id="live" class="grid" />
+        <SwitchesPanel />
         <details class="card">
           <summary>
             <h2 id="event-title">New event</h2>

@@ -227,6 +227,9 @@ const issueNotices = {
   event_not_open: { kind: "bad", title: "event.notOpen", detail: "event.notOpenDetail" },
 } satisfies Record<string, NoticeText>;
 
+/** Entry closed by the operator (a kill switch): said on the event page as on the waiting room. */
+const entryClosedNotice: NoticeText = { kind: "bad", title: "queue.closed", detail: "queue.closedDetail" };
+
 function notice(m: I18n, text: NoticeText): NoticeProps {
   return { kind: text.kind, title: m.t(text.title), children: m.t(text.detail) };
 }
@@ -245,6 +248,7 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
       const userId = await browserUser(c, deps.identity, deps.budgets.entry);
       const ctx = pageContext(c);
       let admission: { token: string; expiresAt: string } | undefined;
+      let entryClosed = false;
       try {
         const entry = await enterEvent(deps, eventId, userId);
         if (entry.status === 202) return c.redirect(`/queue/${eventId}`, 302);
@@ -252,7 +256,8 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
       } catch (err) {
         // Sold out or ended: the page says so (and shows a coupon the user already has).
         const code = err instanceof ApiError ? err.code : undefined;
-        if (code !== "sold_out" && code !== "event_not_open") throw err;
+        if (code === "entry_closed") entryClosed = true;
+        else if (code !== "sold_out" && code !== "event_not_open") throw err;
       }
       if (admission) setAdmissionCookie(c, eventId, admission.token, admission.expiresAt);
       const [event, coupons] = await Promise.all([
@@ -269,6 +274,7 @@ export function registerEventPage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
           admissionExpiresAt={admission?.expiresAt}
           coupons={coupons}
           m={m}
+          notice={entryClosed ? notice(m, entryClosedNotice) : undefined}
         />,
       );
     }),

@@ -17,23 +17,29 @@ export function progressPercent(position: number, from: number): number {
 export interface QueuePageProps {
   event: EventView;
   /** Waiting: the status; otherwise why the wait is over. */
-  state: WaitingBody | "sold_out" | "ended";
+  state: WaitingBody | "sold_out" | "ended" | "closed";
   /** The position first seen, carried through the no-JS refresh so the bar keeps its scale. */
   from: number;
   m: PageI18n;
 }
 
+/** What the waiting room says once there is nothing to wait for. */
+const over = {
+  sold_out: { title: "queue.soldOut", detail: "queue.soldOutDetail" },
+  ended: { title: "queue.ended", detail: "queue.endedDetail" },
+  closed: { title: "queue.closed", detail: "queue.closedDetail" },
+} as const;
+
 /** `/queue/:eventId` — the waiting room. */
 export function QueuePage({ event, state, from, m }: QueuePageProps) {
   const title = m.t("queue.title", { name: event.name });
-  if (state === "sold_out" || state === "ended")
+  if (state === "sold_out" || state === "ended" || state === "closed")
     return (
       <Layout title={title} i18n={m}>
         <p class="eyebrow">{m.t("queue.eyebrow")}</p>
         <h1>{event.name}</h1>
-        <Notice kind="bad" title={state === "sold_out" ? m.t("queue.soldOut") : m.t("queue.ended")}>
-          {state === "sold_out" ? m.t("queue.soldOutDetail") : m.t("queue.endedDetail")}{" "}
-          <a href="/">{m.t("event.otherDrops")}</a>
+        <Notice kind="bad" title={m.t(over[state].title)}>
+          {m.t(over[state].detail)} <a href="/">{m.t("event.otherDrops")}</a>
         </Notice>
       </Layout>
     );
@@ -60,6 +66,11 @@ export function QueuePage({ event, state, from, m }: QueuePageProps) {
           ? m.rich("queue.leadUpcoming", { time: <Time at={event.startsAt} m={m} /> })
           : m.t("queue.leadBusy")}
       </p>
+      <div id="paused" hidden={!s.paused}>
+        <Notice kind="warn" title={m.t("queue.paused")}>
+          {m.t("queue.pausedDetail")}
+        </Notice>
+      </div>
       <section
         id="queue"
         data-event={String(event.id)}
@@ -78,7 +89,7 @@ export function QueuePage({ event, state, from, m }: QueuePageProps) {
             <dt>{m.t("queue.ahead")}</dt>
             <dd id="ahead">{m.t("queue.people", { count: s.position - 1 })}</dd>
             <dt>{m.t("queue.eta")}</dt>
-            <dd id="eta">{m.eta(s.etaSeconds)}</dd>
+            <dd id="eta">{s.paused ? m.t("queue.pausedEta") : m.eta(s.etaSeconds)}</dd>
             <dt>{m.t("queue.waiting")}</dt>
             <dd id="waiting">{m.t("queue.people", { count: s.waiting })}</dd>
           </dl>
@@ -126,6 +137,8 @@ export function registerQueuePage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
           return render(c, <QueuePage event={event} state="sold_out" from={0} m={m} />);
         if (code === "event_not_open")
           return render(c, <QueuePage event={event} state="ended" from={0} m={m} />);
+        if (code === "entry_closed")
+          return render(c, <QueuePage event={event} state="closed" from={0} m={m} />);
         throw joined.err;
       }
       const { result } = joined;

@@ -1,20 +1,22 @@
 import { ApiError } from "@rushgate/api";
 import type { QueueReply } from "@rushgate/redis";
 import { admittedBody } from "@rushgate/token";
-import { etaSeconds, pollAfterMs } from "./poll";
+import { etaSeconds, pausedPollMs, pollAfterMs } from "./poll";
 
 /** Turns a queue script's reply into the JSON body of SPEC §6 (errors are thrown as ApiError). */
 export function queueAnswer(reply: QueueReply, ctx: { secret: string; eventId: number; userId: string }) {
   switch (reply.kind) {
     case "waiting": {
-      const eta = etaSeconds(reply.position, reply.rate);
-      return {
+      // Paused: nobody moves, so there is no honest ETA; the place is kept.
+      const eta = reply.paused ? null : etaSeconds(reply.position, reply.rate);
+      const body = {
         status: "waiting" as const,
         position: reply.position,
         waiting: reply.waiting,
         etaSeconds: eta,
-        pollAfterMs: pollAfterMs(eta),
+        pollAfterMs: reply.paused ? pausedPollMs() : pollAfterMs(eta),
       };
+      return reply.paused ? { ...body, paused: true as const } : body;
     }
     case "admitted":
     case "issued":
@@ -29,6 +31,8 @@ export function queueAnswer(reply: QueueReply, ctx: { secret: string; eventId: n
       throw new ApiError("not_in_queue", "you are not in this queue: enter again to take a place");
     case "not_open":
       throw new ApiError("event_not_open", "this event has ended");
+    case "entry_closed":
+      throw new ApiError("entry_closed", "entry to this event is closed: nobody new can join the line");
     case "not_found":
       throw new ApiError("event_not_found", `event ${ctx.eventId} does not exist`);
     default:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { etaSeconds, MAX_POLL_MS, MIN_POLL_MS, pollAfterMs } from "./poll";
+import { etaSeconds, MAX_POLL_MS, MIN_POLL_MS, pausedPollMs, pollAfterMs } from "./poll";
 
 describe("queue pacing", () => {
   it("has no ETA until an admission rate is known", () => {
@@ -19,5 +19,10 @@ describe("queue pacing", () => {
     expect(pollAfterMs(20)).toBe(2000);
     expect(pollAfterMs(3600)).toBe(MAX_POLL_MS);
     expect(pollAfterMs(3600, 6)).toBe(2000);
+  });
+
+  it("polls slowly while admissions are paused, still inside the idle timeout", () => {
+    expect(pausedPollMs()).toBe(MAX_POLL_MS);
+    expect(pausedPollMs(6)).toBe(2000);
   });
 });

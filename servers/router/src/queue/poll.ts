@@ -13,8 +13,21 @@ export function etaSeconds(position: number, ratePerSecond: number): number | nu
   return Math.max(1, Math.ceil(position / ratePerSecond));
 }
 
+function pollCeiling(idleTimeoutSeconds: number): number {
+  return Math.min(MAX_POLL_MS, Math.floor((idleTimeoutSeconds * 1000) / 3));
+}
+
 export function pollAfterMs(eta: number | null, idleTimeoutSeconds = 30): number {
-  const ceiling = Math.min(MAX_POLL_MS, Math.floor((idleTimeoutSeconds * 1000) / 3));
+  const ceiling = pollCeiling(idleTimeoutSeconds);
   if (eta === null) return Math.min(UNKNOWN_RATE_POLL_MS, ceiling);
   return Math.max(MIN_POLL_MS, Math.min(ceiling, Math.round((eta * 1000) / 10)));
+}
+
+/**
+ * While admissions are paused nobody moves, so everyone polls as slowly as the idle timeout
+ * allows: a pause must not turn the far end of a long line into 1 s polls. Resuming is seen
+ * within one such interval, well inside the act-by deadline of whoever is admitted first.
+ */
+export function pausedPollMs(idleTimeoutSeconds = 30): number {
+  return pollCeiling(idleTimeoutSeconds);
 }

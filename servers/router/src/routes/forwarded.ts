@@ -41,6 +41,12 @@ export function registerForwarded(app: Hono<AppEnv>, deps: RouterDeps) {
 
   const admin = requireAdmin(deps.env.ADMIN_TOKEN);
   app.post("/admin/api/events", admin, toCoupon);
+  // Kill switches (issue 13.1): the coupon server keeps them in MySQL and fans them out in Redis.
+  app.get("/admin/api/switches", admin, toCoupon);
+  app.put("/admin/api/switches", admin, toCoupon);
+  app.get("/admin/api/events/:eventId/switches", admin, event, toCoupon);
+  app.put("/admin/api/events/:eventId/switches", admin, event, toCoupon);
+  app.post("/admin/api/events/:eventId/end", admin, event, toCoupon);
   app.get("/admin/api/events/:eventId/stats", admin, event, async (c) => {
     const { eventId } = c.req.valid("param");
     const res = await toCoupon(c);

@@ -32,6 +32,11 @@ summary h2{display:inline;margin:0}
 .inline{display:flex;flex-wrap:wrap;align-items:flex-end;gap:.5rem 1rem}
 .inline input{width:100%}
 .inline p{flex-basis:100%;margin:0}
+.switches{border:0;padding:0;margin:.5rem 0;display:grid;gap:.25rem .75rem;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr))}
+.switches p{margin:.1rem 0 0}
+.switches input{width:auto;margin:0 .4rem 0 0}
+.switches label{display:inline;font-weight:700}
+button.danger{border-color:var(--bad,#a8201a);color:var(--bad,#a8201a)}
 h3{font-size:1.05rem;margin:0}
 .cards{list-style:none;padding:0;margin:0}
 .cards h2{margin:.1rem 0 .35rem}

@@ -4,6 +4,7 @@
  * off on network errors (and says so), reloads to re-join if the place was lost, goes on to the
  * event page once admitted, and stops at once on "sold out".
  */
+
 export const queueJs = `(function () {
   var root = rg.$("queue");
   if (!root) return;
@@ -34,7 +35,8 @@ export const queueJs = `(function () {
     }
     rg.text(rg.$("ahead"), rg.t("queue.people", { count: s.position - 1 }));
     rg.text(rg.$("waiting"), rg.t("queue.people", { count: s.waiting }));
-    rg.text(rg.$("eta"), rg.eta(s.etaSeconds));
+    rg.text(rg.$("eta"), s.paused ? rg.t("queue.pausedEta") : rg.eta(s.etaSeconds));
+    rg.$("paused").hidden = !s.paused;
     progress(s.position);
   }
 

@@ -104,6 +104,13 @@ export const en = {
   "queue.soldOutDetail": "Every coupon has been given out, so there is no need to wait any longer. Sorry!",
   "queue.ended": "This drop has ended",
   "queue.endedDetail": "The line is closed.",
+  "queue.paused": "Admissions are paused",
+  "queue.pausedDetail":
+    "The organisers have paused the line for a moment. You keep your place; it moves on as soon as admissions resume.",
+  "queue.pausedEta": "paused for now",
+  "queue.closed": "Entry is closed",
+  "queue.closedDetail":
+    "Nobody new can join this drop's line any more. People already in it are still being served.",
   "queue.over": "This drop is over",
   "queue.overDetail": "It has ended or no longer exists.",
   "queue.busy": "The site is very busy. Checking again in {wait} — your place is kept.",

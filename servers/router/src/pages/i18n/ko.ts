@@ -93,6 +93,13 @@ export const ko: Catalogue = {
   "queue.soldOutDetail": "준비한 쿠폰이 모두 나가서 더 기다리지 않으셔도 돼요. 아쉽지만 다음 기회에 만나요!",
   "queue.ended": "종료된 이벤트예요",
   "queue.endedDetail": "대기열이 닫혔어요.",
+  "queue.paused": "입장이 잠시 멈췄어요",
+  "queue.pausedDetail":
+    "주최 측에서 대기열을 잠시 멈췄어요. 순서는 그대로 유지되고, 입장이 다시 시작되면 바로 이어서 진행돼요.",
+  "queue.pausedEta": "잠시 멈춤",
+  "queue.closed": "입장이 마감되었어요",
+  "queue.closedDetail":
+    "이 이벤트의 대기열에는 더 이상 새로 들어올 수 없어요. 이미 줄을 선 분들은 계속 순서대로 입장하고 있어요.",
   "queue.over": "끝난 이벤트예요",
   "queue.overDetail": "이미 종료되었거나 더 이상 없는 이벤트예요.",
   "queue.busy": "접속자가 너무 많아요. {wait} 후 다시 확인할게요. 순번은 그대로 유지돼요.",
