@@ -1,16 +1,18 @@
 import type { Callback, Cluster, Redis, Result } from "ioredis";
-import admit from "./lua/admit-6.lua";
-import enter from "./lua/enter-9.lua";
+import admit from "./lua/admit-7.lua";
+import enter from "./lua/enter-10.lua";
 import gateSync from "./lua/gate-sync-5.lua";
 import clock from "./lua/includes/clock.lua";
 import eventState from "./lua/includes/event-state.lua";
+import log from "./lua/includes/log.lua";
 import queueAnswer from "./lua/includes/queue-answer.lua";
 import slot from "./lua/includes/slot.lua";
-import issue from "./lua/issue-5.lua";
+import issue from "./lua/issue-6.lua";
 import lease from "./lua/lease-2.lua";
-import leave from "./lua/leave-4.lua";
+import leave from "./lua/leave-5.lua";
 import release from "./lua/release-1.lua";
-import schedule from "./lua/schedule-7.lua";
+import retire from "./lua/retire-n.lua";
+import schedule from "./lua/schedule-8.lua";
 import status from "./lua/status-8.lua";
 import warm from "./lua/warm-2.lua";
 
@@ -23,6 +25,7 @@ const includes: Record<string, string> = {
   "event-state": eventState,
   slot,
   "queue-answer": queueAnswer,
+  log,
 };
 
 export function withIncludes(lua: string): string {
@@ -39,20 +42,26 @@ export function withIncludes(lua: string): string {
  */
 const scripts = {
   rgGateSyncV2: { lua: gateSync, numberOfKeys: 5 },
-  rgAdmitV3: { lua: admit, numberOfKeys: 6 },
-  rgEnterV3: { lua: enter, numberOfKeys: 9 },
+  rgAdmitV4: { lua: admit, numberOfKeys: 7 },
+  rgEnterV4: { lua: enter, numberOfKeys: 10 },
   rgStatusV3: { lua: status, numberOfKeys: 8 },
-  rgLeaveV2: { lua: leave, numberOfKeys: 4 },
-  rgScheduleV3: { lua: schedule, numberOfKeys: 7 },
-  rgIssueV3: { lua: issue, numberOfKeys: 5 },
+  rgLeaveV3: { lua: leave, numberOfKeys: 5 },
+  rgScheduleV4: { lua: schedule, numberOfKeys: 8 },
+  rgIssueV4: { lua: issue, numberOfKeys: 6 },
   rgWarmV1: { lua: warm, numberOfKeys: 2 },
   rgLeaseV1: { lua: lease, numberOfKeys: 2 },
   rgReleaseV1: { lua: release, numberOfKeys: 1 },
+  // The number of keys comes first in each call (an event's key count is not fixed here).
+  rgRetireV1: { lua: retire, numberOfKeys: undefined },
 } as const;
 
 export function defineCommands<R extends Redis | Cluster>(redis: R): R {
   for (const [name, { lua, numberOfKeys }] of Object.entries(scripts)) {
-    if (!(name in redis)) redis.defineCommand(name, { lua: withIncludes(lua), numberOfKeys });
+    if (!(name in redis))
+      redis.defineCommand(name, {
+        lua: withIncludes(lua),
+        ...(numberOfKeys === undefined ? {} : { numberOfKeys }),
+      });
   }
   return redis;
 }
@@ -68,16 +77,17 @@ declare module "ioredis" {
       remaining: string,
       delta: Arg,
     ): Result<number[], Context>;
-    rgAdmitV3(
+    rgAdmitV4(
       meta: string,
       remaining: string,
       issued: string,
       waiting: string,
       running: string,
       admitted: string,
+      log: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgEnterV3(
+    rgEnterV4(
       meta: string,
       remaining: string,
       issued: string,
@@ -87,6 +97,7 @@ declare module "ioredis" {
       seq: string,
       sched: string,
       admitted: string,
+      log: string,
       userId: string,
     ): Result<Reply, Context>;
     rgStatusV3(
@@ -100,14 +111,15 @@ declare module "ioredis" {
       admitted: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgLeaveV2(
+    rgLeaveV3(
       waiting: string,
       running: string,
       seen: string,
       admitted: string,
+      log: string,
       userId: string,
     ): Result<number, Context>;
-    rgScheduleV3(
+    rgScheduleV4(
       meta: string,
       remaining: string,
       waiting: string,
@@ -115,16 +127,18 @@ declare module "ioredis" {
       seen: string,
       sched: string,
       admitted: string,
+      log: string,
       fence: Arg,
       done: Arg,
       limit: Arg,
     ): Result<number[], Context>;
-    rgIssueV3(
+    rgIssueV4(
       meta: string,
       remaining: string,
       issued: string,
       running: string,
       admitted: string,
+      log: string,
       userId: string,
       couponId: string,
     ): Result<Reply, Context>;
@@ -137,5 +151,6 @@ declare module "ioredis" {
       callback?: Callback<number>,
     ): Result<number, Context>;
     rgReleaseV1(lease: string, holder: string): Result<number, Context>;
+    rgRetireV1(numberOfKeys: number, log: string, ...keys: string[]): Result<number, Context>;
   }
 }
