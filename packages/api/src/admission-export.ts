@@ -105,11 +105,17 @@ export function parseExport(text: string): AdmissionExport {
       else if (line === CSV_COLUMNS.join(",")) return;
       else records.push(parseCsvRecord(line));
     } catch (err) {
-      throw new Error(`${at}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`${at}: ${problem(err)}`);
     }
   });
   if (!event) throw new Error("the export has no event line");
   return { event, records, ...(end ? { end } : {}) };
+}
+
+function problem(err: unknown): string {
+  if (err instanceof z.ZodError)
+    return err.issues.map((i) => `${i.path.join(".") || "line"}: ${i.message}`).join("; ");
+  return err instanceof Error ? err.message : String(err);
 }
 
 function parseCsvRecord(line: string): LogRecord {
@@ -127,3 +133,6 @@ function parseCsvRecord(line: string): LogRecord {
     mode: mode === "" ? null : mode,
   });
 }
+
+/** The export's query string: `?format=jsonl` (the default) or `?format=csv`. */
+export const exportQuerySchema = z.object({ format: z.enum(["jsonl", "csv"]).default("jsonl") }).strict();

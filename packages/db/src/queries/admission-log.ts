@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import type mysql from "mysql2/promise";
 import type { Db } from "../client";
@@ -29,27 +28,32 @@ export interface AdmissionLogExportRow {
 }
 
 /**
- * An event's log in log order, as a stream of rows read from MySQL as the consumer takes them
- * (never the whole log in memory). A queued admission's time of entry is that of the latest entry
+ * One page of an event's log in log order, after the record `after` (its stream id; none: from
+ * the start), so that an export reads the log a page at a time (keyset pagination on the unique
+ * key) and never holds all of it. A queued admission's time of entry is that of the latest entry
  * with its sequence before it; a direct admission entered when it was admitted.
  */
-export function streamAdmissionLog(pool: mysql.Pool, params: { eventId: number }): Readable {
-  return pool.pool
-    .query(
-      `SELECT l.stream_ms, l.stream_seq, l.kind, l.user_id, l.seq, l.at, l.mode,
-         CASE WHEN l.kind <> 'admit' THEN NULL
-              WHEN l.mode = 'direct' THEN l.at
-              ELSE (SELECT e.at FROM admission_log e
-                    WHERE e.event_id = l.event_id AND e.seq = l.seq AND e.kind = 'entry'
-                      AND (e.stream_ms < l.stream_ms OR (e.stream_ms = l.stream_ms AND e.stream_seq < l.stream_seq))
-                    ORDER BY e.stream_ms DESC, e.stream_seq DESC LIMIT 1)
-         END AS entered_at
-       FROM admission_log l
-       WHERE l.event_id = ?
-       ORDER BY l.stream_ms, l.stream_seq`,
-      [params.eventId],
-    )
-    .stream({ highWaterMark: 500 });
+export async function listAdmissionLogPage(
+  pool: mysql.Pool,
+  params: { eventId: number; after: { ms: number; seq: number } | null; limit: number },
+): Promise<AdmissionLogExportRow[]> {
+  const after = params.after ?? { ms: -1, seq: -1 };
+  const [rows] = await pool.query(
+    `SELECT l.stream_ms, l.stream_seq, l.kind, l.user_id, l.seq, l.at, l.mode,
+       CASE WHEN l.kind <> 'admit' THEN NULL
+            WHEN l.mode = 'direct' THEN l.at
+            ELSE (SELECT e.at FROM admission_log e
+                  WHERE e.event_id = l.event_id AND e.seq = l.seq AND e.kind = 'entry'
+                    AND (e.stream_ms < l.stream_ms OR (e.stream_ms = l.stream_ms AND e.stream_seq < l.stream_seq))
+                  ORDER BY e.stream_ms DESC, e.stream_seq DESC LIMIT 1)
+       END AS entered_at
+     FROM admission_log l
+     WHERE l.event_id = ? AND (l.stream_ms > ? OR (l.stream_ms = ? AND l.stream_seq > ?))
+     ORDER BY l.stream_ms, l.stream_seq
+     LIMIT ?`,
+    [params.eventId, after.ms, after.ms, after.seq, params.limit],
+  );
+  return rows as AdmissionLogExportRow[];
 }
 
 export async function countAdmissionLog(db: Db, params: { eventId: number }): Promise<number> {
