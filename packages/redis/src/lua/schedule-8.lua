@@ -84,8 +84,8 @@ if n > 0 then
   local ttl = tonumber(m[5]) * 1000
   local hard = now + ttl
   local actBy = math.min(hard, now + actWithinMs(m[7], ttl))
-  for i = 1, #head do logAdmission(KEYS[8], KEYS[4], head[i], redis.call("ZSCORE", KEYS[3], head[i]), now, "queued") end
   for i = 1, #head, CHUNK do
+    logQueuedAdmissions(KEYS[8], KEYS[3], KEYS[4], head, i, math.min(i + CHUNK - 1, #head), now)
     local slots, expiries = {}, {}
     for j = i, math.min(i + CHUNK - 1, #head) do
       slots[#slots + 1] = actBy

@@ -18,3 +18,14 @@ local function logAdmission(logKey, runningKey, user, seq, now, mode)
   if redis.call("ZSCORE", runningKey, user) then logAppend(logKey, "expire", user, nil, now) end
   logAppend(logKey, "admit", user, seq, now, mode)
 end
+
+-- The same for the queued admissions of users[from..to] (at most 1,000, one ZMSCORE each for
+-- their entry sequences, their scores in waiting, and for slots they still hold).
+local function logQueuedAdmissions(logKey, waitingKey, runningKey, users, from, to, now)
+  local seqs = redis.call("ZMSCORE", waitingKey, unpack(users, from, to))
+  local held = redis.call("ZMSCORE", runningKey, unpack(users, from, to))
+  for i = from, to do
+    if held[i - from + 1] then logAppend(logKey, "expire", users[i], nil, now) end
+    logAppend(logKey, "admit", users[i], seqs[i - from + 1], now, "queued")
+  end
+end
