@@ -7,7 +7,8 @@ import { z } from "zod";
  * export is told from a complete one). CSV: the same `event` and `end` objects as `#event {…}`
  * and `#end {…}` comment lines around a header row and one row per record.
  */
-export const LOG_KINDS = ["entry", "admit", "leave", "evict", "expire", "issue", "close"] as const;
+/** `shuffle`: the pre-queue's shuffle ran here (optional: without it the first admission marks it). */
+export const LOG_KINDS = ["entry", "admit", "leave", "evict", "expire", "issue", "close", "shuffle"] as const;
 export type LogKind = (typeof LOG_KINDS)[number];
 
 const iso = z.string().datetime({ offset: true });

@@ -162,6 +162,15 @@ describe("verifyFairness", () => {
       expect(failed({ ...ex, event: recommitted })).toEqual([CHECK_NAMES.prequeue]);
     });
 
+    it("takes the block at a shuffle record when the log has one, matching its admissions by user", () => {
+      const b = log({ prequeue: "shuffle", seed: SEED, seedCommitment: seedCommitment(SEED) });
+      const [first, second] = prequeueOrder(SEED, ["a", "b"]) as [string, string];
+      // The shuffle re-scored the queue: the admissions name the shuffled places, not the entries.
+      b.enter("a").enter("b").ev("shuffle", "", 0).enter("late", 1);
+      b.admit(first, 2, 1).admit(second, 3, 2).admit("late", 4);
+      expect(verifyFairness(b.build()).ok).toBe(true);
+    });
+
     it("fails when a later arrival goes before the block", () => {
       const b = log({ prequeue: "shuffle", seed: SEED, seedCommitment: seedCommitment(SEED) });
       const [first, second] = prequeueOrder(SEED, ["a", "b"]) as [string, string];

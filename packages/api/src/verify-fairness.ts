@@ -11,9 +11,10 @@ import { prequeueOrder, seedCommitment } from "./fairness";
  *   been evicted or been dropped when the queue closed); a direct admission happens only while
  *   nobody waits; nobody is admitted before the start.
  * - (b) pre-queue, when the event says shuffle: sha256(seed) is the commitment, and the pre-start
- *   block (everyone waiting when the first admission is made, i.e. when the shuffle ran) is
- *   admitted in prequeueOrder(seed, block) order among those who stayed, before anyone who
- *   arrived later.
+ *   block (everyone waiting when the shuffle ran: at a `shuffle` record, else at the first
+ *   admission) is admitted in prequeueOrder(seed, block) order among those who stayed, before
+ *   anyone who arrived later. Block admissions are matched to their entry by user, not by
+ *   sequence, since a shuffle may re-score the queue.
  * - (c) nobody admitted twice for one entry. A queued admission consumes its entry (the entry
  *   sequence is never admitted again) and a direct admission is an entry of its own. A user may
  *   be admitted again (a legitimate re-admission) only after the earlier admission has ended in
@@ -149,17 +150,19 @@ function replayLog(
   const inBlock = new Set<string>();
   let blockHead = 0;
 
+  const shuffled = () => {
+    const users = [...waiting.keys()];
+    block = opts.seed ? prequeueOrder(opts.seed, users) : users;
+    for (const b of users) inBlock.add(b);
+    counts.block = users.length;
+  };
+
   const admit = (r: LogRecord) => {
     const u = r.userId;
     if (Date.parse(r.at) < opts.startsAt) f.fifo.add(`${u} admitted before the start (${r.id})`);
     if (issued.has(u)) f.once.add(`${u} admitted after getting a coupon (${r.id})`);
     if (holding.has(u)) f.once.add(`${u} admitted again while holding an admission (${r.id})`);
-    if (opts.shuffle && !block) {
-      const users = [...waiting.keys()];
-      block = opts.seed ? prequeueOrder(opts.seed, users) : users;
-      for (const b of users) inBlock.add(b);
-      counts.block = users.length;
-    }
+    if (opts.shuffle && !block) shuffled();
     holding.add(u);
     if (r.mode === "direct") {
       counts.direct += 1;
@@ -167,17 +170,16 @@ function replayLog(
       return;
     }
     counts.queued += 1;
-    if (r.seq !== null) {
-      if (admittedSeqs.has(r.seq)) f.once.add(`entry ${r.seq} admitted twice (${r.id})`);
-      admittedSeqs.add(r.seq);
-    }
     if (!waiting.has(u)) {
       f.once.add(`${u} admitted from the queue without a waiting entry (${r.id})`);
       return;
     }
     const seq = waiting.get(u) ?? null;
-    if (r.seq !== null && seq !== r.seq)
-      f.once.add(`${u}'s admission names entry ${r.seq}, not ${seq} (${r.id})`);
+    if (!inBlock.has(u) && r.seq !== null) {
+      if (admittedSeqs.has(r.seq)) f.once.add(`entry ${r.seq} admitted twice (${r.id})`);
+      if (seq !== r.seq) f.once.add(`${u}'s admission names entry ${r.seq}, not ${seq} (${r.id})`);
+    }
+    if (seq !== null) admittedSeqs.add(seq);
     if (block && inBlock.size > 0) {
       while (blockHead < block.length && !inBlock.has(block[blockHead] as string)) blockHead += 1;
       const head = block[blockHead];
@@ -224,6 +226,9 @@ function replayLog(
         if (issued.has(u)) f.once.add(`${u} issued twice (${r.id})`);
         issued.add(u);
         holding.delete(u);
+        break;
+      case "shuffle":
+        if (opts.shuffle && !block) shuffled();
         break;
       case "close":
         waiting.clear();
