@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { startScratchRedis } from "@rushgate/testing";
 import { LOAD_USAGE, type LoadOptions, parseLoadArgs } from "./args";
 import { cpuPerRequest, findPids, listenOverflows, watchCpu } from "./cpu";
+import { checkFairness } from "./fairness";
 import { createEvent, createHttp, fetchStats, type Http } from "./http";
 import { identityHeaders } from "./identity";
 import { type Check, checkInvariants } from "./invariants";
@@ -315,12 +316,19 @@ async function main(): Promise<number> {
         seen: tally.coupons,
       }),
     );
+    checks.push(
+      ...(await checkFairness(baseUrl, adminToken, eventId).catch((err: Error) => [
+        { name: "fairness (admission log export)", ok: false, detail: err.message },
+      ])),
+    );
     checks.unshift({
       name: "drained (stats queued = 0)",
       ok: stats.queued === 0,
       detail: `queued ${stats.queued}, failed ${stats.failed}`,
     });
-    console.log(`\nSPEC §5 invariants (MySQL ${opts.databaseUrl.replace(/\/\/[^@]*@/, "//")}):`);
+    console.log(
+      `\nSPEC §5 invariants and the admission log's fairness (MySQL ${opts.databaseUrl.replace(/\/\/[^@]*@/, "//")}):`,
+    );
     console.log(
       formatTable(checks.map((c) => ({ check: c.name, result: c.ok ? "ok" : "FAILED", detail: c.detail }))),
     );

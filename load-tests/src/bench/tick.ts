@@ -20,7 +20,7 @@ async function evalshaUsec(redis: Redis): Promise<{ calls: number; usec: number 
 }
 
 /**
- * One scheduler tick (one schedule-7.lua tick, as the waiting room's scheduler makes it) for an event
+ * One scheduler tick (one schedule-8.lua tick, as the waiting room's scheduler makes it) for an event
  * with `waiting` people in the queue, all of them recently seen (no evictions) and room for a full
  * admitPerTick (200). Before each measured tick the running set is emptied and the queue topped
  * back up to `waiting`, so every tick does the same full work.

@@ -1,18 +1,20 @@
 import type { Callback, Cluster, Redis, Result } from "ioredis";
-import admit from "./lua/admit-6.lua";
-import endEvent from "./lua/end-5.lua";
-import enter from "./lua/enter-9.lua";
+import admit from "./lua/admit-7.lua";
+import endEvent from "./lua/end-6.lua";
+import enter from "./lua/enter-10.lua";
 import gateSync from "./lua/gate-sync-5.lua";
 import clock from "./lua/includes/clock.lua";
 import eventState from "./lua/includes/event-state.lua";
+import log from "./lua/includes/log.lua";
 import queueAnswer from "./lua/includes/queue-answer.lua";
 import slot from "./lua/includes/slot.lua";
 import switches from "./lua/includes/switches.lua";
-import issue from "./lua/issue-5.lua";
+import issue from "./lua/issue-6.lua";
 import lease from "./lua/lease-2.lua";
-import leave from "./lua/leave-4.lua";
+import leave from "./lua/leave-5.lua";
 import release from "./lua/release-1.lua";
-import schedule from "./lua/schedule-7.lua";
+import retire from "./lua/retire-n.lua";
+import schedule from "./lua/schedule-8.lua";
 import status from "./lua/status-8.lua";
 import setSwitch from "./lua/switch-1.lua";
 import warm from "./lua/warm-2.lua";
@@ -27,6 +29,7 @@ const includes: Record<string, string> = {
   slot,
   "queue-answer": queueAnswer,
   switches,
+  log,
 };
 
 export function withIncludes(lua: string): string {
@@ -43,22 +46,28 @@ export function withIncludes(lua: string): string {
  */
 const scripts = {
   rgGateSyncV3: { lua: gateSync, numberOfKeys: 5 },
-  rgAdmitV4: { lua: admit, numberOfKeys: 6 },
-  rgEnterV4: { lua: enter, numberOfKeys: 9 },
+  rgAdmitV5: { lua: admit, numberOfKeys: 7 },
+  rgEnterV5: { lua: enter, numberOfKeys: 10 },
   rgStatusV4: { lua: status, numberOfKeys: 8 },
-  rgLeaveV2: { lua: leave, numberOfKeys: 4 },
-  rgScheduleV4: { lua: schedule, numberOfKeys: 7 },
-  rgIssueV3: { lua: issue, numberOfKeys: 5 },
+  rgLeaveV3: { lua: leave, numberOfKeys: 5 },
+  rgScheduleV5: { lua: schedule, numberOfKeys: 8 },
+  rgIssueV4: { lua: issue, numberOfKeys: 6 },
   rgWarmV1: { lua: warm, numberOfKeys: 2 },
   rgLeaseV1: { lua: lease, numberOfKeys: 2 },
   rgReleaseV1: { lua: release, numberOfKeys: 1 },
   rgSwitchV1: { lua: setSwitch, numberOfKeys: 1 },
-  rgEndV1: { lua: endEvent, numberOfKeys: 5 },
+  rgEndV2: { lua: endEvent, numberOfKeys: 6 },
+  // The number of keys comes first in each call (an event's key count is not fixed here).
+  rgRetireV1: { lua: retire, numberOfKeys: undefined },
 } as const;
 
 export function defineCommands<R extends Redis | Cluster>(redis: R): R {
   for (const [name, { lua, numberOfKeys }] of Object.entries(scripts)) {
-    if (!(name in redis)) redis.defineCommand(name, { lua: withIncludes(lua), numberOfKeys });
+    if (!(name in redis))
+      redis.defineCommand(name, {
+        lua: withIncludes(lua),
+        ...(numberOfKeys === undefined ? {} : { numberOfKeys }),
+      });
   }
   return redis;
 }
@@ -74,16 +83,17 @@ declare module "ioredis" {
       remaining: string,
       delta: Arg,
     ): Result<number[], Context>;
-    rgAdmitV4(
+    rgAdmitV5(
       meta: string,
       remaining: string,
       issued: string,
       waiting: string,
       running: string,
       admitted: string,
+      log: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgEnterV4(
+    rgEnterV5(
       meta: string,
       remaining: string,
       issued: string,
@@ -93,6 +103,7 @@ declare module "ioredis" {
       seq: string,
       sched: string,
       admitted: string,
+      log: string,
       userId: string,
     ): Result<Reply, Context>;
     rgStatusV4(
@@ -106,14 +117,15 @@ declare module "ioredis" {
       admitted: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgLeaveV2(
+    rgLeaveV3(
       waiting: string,
       running: string,
       seen: string,
       admitted: string,
+      log: string,
       userId: string,
     ): Result<number, Context>;
-    rgScheduleV4(
+    rgScheduleV5(
       meta: string,
       remaining: string,
       waiting: string,
@@ -121,16 +133,18 @@ declare module "ioredis" {
       seen: string,
       sched: string,
       admitted: string,
+      log: string,
       fence: Arg,
       done: Arg,
       limit: Arg,
     ): Result<number[], Context>;
-    rgIssueV3(
+    rgIssueV4(
       meta: string,
       remaining: string,
       issued: string,
       running: string,
       admitted: string,
+      log: string,
       userId: string,
       couponId: string,
     ): Result<Reply, Context>;
@@ -144,13 +158,15 @@ declare module "ioredis" {
     ): Result<number, Context>;
     rgReleaseV1(lease: string, holder: string): Result<number, Context>;
     rgSwitchV1(meta: string, field: string, letters: string): Result<number, Context>;
-    rgEndV1(
+    rgEndV2(
       meta: string,
       waiting: string,
       running: string,
       seen: string,
       admitted: string,
+      log: string,
       endsAt: Arg,
     ): Result<Reply, Context>;
+    rgRetireV1(numberOfKeys: number, log: string, ...keys: string[]): Result<number, Context>;
   }
 }

@@ -17,6 +17,11 @@ export interface EventKeys {
   rpm: string;
   /** Set of users whose issuance job is in BullMQ's failed set (the issuer keeps it). */
   failed: string;
+  /**
+   * Stream: the admission log (entries, admissions, departures; lua/includes/log.lua), drained
+   * into MySQL by the issuer, which trims what it persisted.
+   */
+  log: string;
 }
 
 export interface Keys {
@@ -60,6 +65,7 @@ export function createKeys(prefix = "rg"): Keys {
         sched: `${t}:sched`,
         rpm: `${t}:rpm`,
         failed: `${t}:failed`,
+        log: `${t}:log`,
       };
     },
   };

@@ -45,20 +45,21 @@ function parseQueueReply(reply: (string | number)[]): QueueReply {
 }
 
 export async function admit(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgAdmitV4(
+  const reply = await redis.rgAdmitV5(
     k.meta,
     k.remaining,
     k.issued,
     k.waiting,
     k.running,
     k.admitted,
+    k.log,
     userId,
   );
   return parseQueueReply(reply);
 }
 
 export async function enter(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgEnterV4(
+  const reply = await redis.rgEnterV5(
     k.meta,
     k.remaining,
     k.issued,
@@ -68,6 +69,7 @@ export async function enter(redis: RedisClient, k: EventKeys, userId: string): P
     k.seq,
     k.sched,
     k.admitted,
+    k.log,
     userId,
   );
   return parseQueueReply(reply);
@@ -89,7 +91,7 @@ export async function status(redis: RedisClient, k: EventKeys, userId: string): 
 }
 
 export async function leave(redis: RedisClient, k: EventKeys, userId: string): Promise<number> {
-  return redis.rgLeaveV2(k.waiting, k.running, k.seen, k.admitted, userId);
+  return redis.rgLeaveV3(k.waiting, k.running, k.seen, k.admitted, k.log, userId);
 }
 
 export type IssueReply =
@@ -101,12 +103,13 @@ export async function issue(
   k: EventKeys,
   args: { userId: string; couponId: string },
 ): Promise<IssueReply> {
-  const reply = await redis.rgIssueV3(
+  const reply = await redis.rgIssueV4(
     k.meta,
     k.remaining,
     k.issued,
     k.running,
     k.admitted,
+    k.log,
     args.userId,
     args.couponId,
   );
@@ -167,19 +170,19 @@ function parseGateSync(reply: number[]): GateSnapshot {
   };
 }
 
-/** Most moves (and expiries, evictions) in one schedule-7.lua step: about 10 ms of Redis. */
+/** Most moves (and expiries, evictions) in one schedule-8.lua step: about 10 ms of Redis. */
 export const SCHEDULE_STEP = 2_000;
 /** A tick never runs more steps than this (1,000,000 expiries); what is left waits a tick. */
 const MAX_STEPS = 500;
 
 /**
- * One scheduler tick for one event: schedule-7.lua steps, each bounded, until the tick's work is
+ * One scheduler tick for one event: schedule-8.lua steps, each bounded, until the tick's work is
  * done (admitPerTick, room, stock or the queue reached), so any accepted setting works.
  */
 export async function schedule(redis: RedisClient, k: EventKeys, fence: number): Promise<TickResult> {
   const total: TickResult = { fenced: false, moved: 0, expired: 0, evicted: 0 };
   for (let step = 0; step < MAX_STEPS; step++) {
-    const reply = await redis.rgScheduleV4(
+    const reply = await redis.rgScheduleV5(
       k.meta,
       k.remaining,
       k.waiting,
@@ -187,6 +190,7 @@ export async function schedule(redis: RedisClient, k: EventKeys, fence: number):
       k.seen,
       k.sched,
       k.admitted,
+      k.log,
       fence,
       total.moved,
       SCHEDULE_STEP,
@@ -281,4 +285,14 @@ export async function warm(
   remaining: number,
 ): Promise<boolean> {
   return (await redis.rgWarmV1(k.meta, k.remaining, remaining, ...metaToFields(meta))) === 1;
+}
+
+/**
+ * Removes every key of one event (retire-n.lua) unless its admission log still holds records
+ * MySQL does not have yet. True when removed.
+ */
+export async function retireEventKeys(redis: RedisClient, k: EventKeys): Promise<boolean> {
+  const { log, ...rest } = k;
+  const others = Object.values(rest);
+  return (await redis.rgRetireV1(1 + others.length, log, ...others)) === 1;
 }

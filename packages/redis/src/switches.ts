@@ -58,7 +58,7 @@ export async function endEventNow(
   endsAt: number,
 ): Promise<boolean> {
   const k = keys.event(eventId);
-  const reply = await redis.rgEndV1(k.meta, k.waiting, k.running, k.seen, k.admitted, endsAt);
+  const reply = await redis.rgEndV2(k.meta, k.waiting, k.running, k.seen, k.admitted, k.log, endsAt);
   if (Number(reply[0]) !== 1) return false;
   await redis.zadd(keys.events, endsAt, String(eventId));
   return true;

@@ -8,6 +8,7 @@ import type { Counter, Histogram } from "prom-client";
 import type { Enqueuer } from "./enqueue";
 import type { CouponEnv } from "./env";
 import type { EventCache } from "./events";
+import { registerAdminAdmissions } from "./routes/admin-admissions";
 import { registerAdminEvents } from "./routes/admin-events";
 import { registerAdminSwitches } from "./routes/admin-switches";
 import { registerEvents } from "./routes/events";
@@ -42,5 +43,6 @@ export function createApp(deps: CouponDeps): Hono<AppEnv> {
   registerMe(app, deps);
   registerAdminEvents(app, deps);
   registerAdminSwitches(app, deps);
+  registerAdminAdmissions(app, deps);
   return app;
 }

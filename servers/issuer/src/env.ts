@@ -18,6 +18,8 @@ const shape = {
    * How long an ended event's Redis keys are kept once MySQL holds every issuance; then the
    * reconciler removes them (never sooner than 2 minutes after the end: retention.ts).
    */
+  /** How often each event's admission log is moved from Redis into MySQL. */
+  ADMISSION_LOG_DRAIN_MS: positiveInt(1_000),
   EVENT_RETENTION_SECONDS: z.coerce.number().int().min(0).default(3600),
 };
 

@@ -4,6 +4,7 @@ import type { Logger } from "@rushgate/logger";
 import { type Keys, parseIssued, type RedisClient } from "@rushgate/redis";
 import type { Queue } from "bullmq";
 import { sql } from "drizzle-orm";
+import { drainEventLog } from "./admission-log";
 import { syncFailedSets, unmarkFailed } from "./failed";
 import { countPendingJobs, listKeptEvents, redisNow, retireEvent, SCHEDULER_QUIET_MS } from "./retention";
 
@@ -49,9 +50,12 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
     const retiring = endsAt + Math.max(deps.retentionMs, SCHEDULER_QUIET_MS) <= now;
     const scan = await repairEvent(deps, eventId, now, retiring, result);
     if (retiring && scan.outstanding === 0 && scan.pendingJobs === 0) {
-      await retireEvent(redis, keys, eventId);
-      result.retired += 1;
-      deps.log.info({ eventId }, "event retired from Redis");
+      // The admission log goes to MySQL before the keys go (retire-n.lua refuses otherwise).
+      await drainEventLog(deps, eventId);
+      if (await retireEvent(redis, keys, eventId, endsAt)) {
+        result.retired += 1;
+        deps.log.info({ eventId }, "event retired from Redis");
+      }
     }
   }
   for (const job of await queue.getFailed(0, 999)) {

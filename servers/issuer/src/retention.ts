@@ -1,5 +1,5 @@
 import { issuanceJobId } from "@rushgate/api";
-import type { Keys, RedisClient } from "@rushgate/redis";
+import { type Keys, type RedisClient, retireEventKeys } from "@rushgate/redis";
 import type { Queue } from "bullmq";
 
 /**
@@ -56,9 +56,18 @@ export async function countPendingJobs(
  * ended over a retention period ago and that MySQL holds every issuance with no job left; after
  * the end nothing adds an issuance, so that check cannot go stale. A coupon server that warms
  * the event from MySQL meanwhile re-adds the `events` entry after its keys (in that order), so
- * whatever it writes is retired again on the next pass rather than left behind.
+ * whatever it writes is retired again on the next pass rather than left behind. The keys stay
+ * while the admission log holds a record MySQL does not have (the caller drains it first).
  */
-export async function retireEvent(redis: RedisClient, keys: Keys, eventId: number): Promise<void> {
+export async function retireEvent(
+  redis: RedisClient,
+  keys: Keys,
+  eventId: number,
+  endsAt: number,
+): Promise<boolean> {
   await redis.zrem(keys.events, String(eventId));
-  await redis.unlink(...Object.values(keys.event(eventId)));
+  if (await retireEventKeys(redis, keys.event(eventId))) return true;
+  // Its admission log got a record after the caller drained it: keep the event for the next pass.
+  await redis.zadd(keys.events, endsAt, String(eventId));
+  return false;
 }

@@ -5,6 +5,7 @@ import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
 import { counter, createMetrics, listen, metricsPort, type RunningServer } from "@rushgate/service";
 import { Queue } from "bullmq";
 import { Histogram } from "prom-client";
+import { startLogDrainer } from "./admission-log";
 import { createApp } from "./app";
 import { type IssuerEnv, parseIssuerEnv } from "./env";
 import { startReconciler } from "./reconciler";
@@ -54,6 +55,13 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
     retentionMs: env.EVENT_RETENTION_SECONDS * 1000,
     intervalMs: env.RECONCILE_INTERVAL_MS,
   });
+  const logDrainer = startLogDrainer({
+    redis,
+    keys,
+    db: database.db,
+    log: logger.child({ component: "admission-log" }),
+    intervalMs: env.ADMISSION_LOG_DRAIN_MS,
+  });
   worker.start();
   const app = createApp({ redis, db: database.db, logger, metrics });
   return listen({
@@ -65,6 +73,7 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
     logger,
     onClose: async () => {
       await reconciler.stop();
+      await logDrainer.stop();
       await worker.stop();
       await queue.close();
       await closeRedis(redis);

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { ApiError } from "@rushgate/api";
 import type { Logger } from "@rushgate/logger";
 import { type Dispatcher, Pool } from "undici";
@@ -23,7 +24,7 @@ export interface UpstreamAnswer {
   body: Buffer;
 }
 
-const PASSED = ["content-type", "retry-after", "cache-control"] as const;
+const PASSED = ["content-type", "retry-after", "cache-control", "content-disposition"] as const;
 
 /** Keep-alive connections to one instance or to several (a comma-separated list). */
 export function createUpstream(name: string, urls: string[], connections: number): Upstream {
@@ -88,6 +89,52 @@ export async function call(upstream: Upstream, req: UpstreamRequest, log?: Logge
   for (let i = 0; i < attempts; i++) {
     try {
       return await dispatchOnce(pools[(first + i) % pools.length] as Pool, req);
+    } catch (err) {
+      failure = err;
+      log?.warn({ err, upstream: upstream.name, attempt: i + 1 }, "upstream unreachable");
+    }
+  }
+  throw new ApiError("service_unavailable", `${upstream.name} is unavailable, try again shortly`, {
+    cause: failure,
+  });
+}
+
+export interface UpstreamStream {
+  status: number;
+  headers: Record<string, string>;
+  /** The answer's body as it arrives; read at the client's pace. */
+  body: Readable;
+}
+
+/**
+ * A GET whose answer is passed on as it arrives instead of collected first (an export that may be
+ * larger than memory should hold). Round robin and retried on the next instance like `call`, as
+ * long as no answer has begun. The body may pause for as long as a slow client reads, so the gap
+ * allowed between chunks is long.
+ */
+export async function callStream(
+  upstream: Upstream,
+  req: UpstreamRequest,
+  log?: Logger,
+): Promise<UpstreamStream> {
+  const { pools } = upstream;
+  const first = turn++ % pools.length;
+  let failure: unknown;
+  for (let i = 0; i < pools.length; i++) {
+    try {
+      const pool = pools[(first + i) % pools.length] as Pool;
+      const res = await pool.request({
+        method: "GET",
+        path: req.path,
+        headers: req.headers,
+        bodyTimeout: 300_000,
+      });
+      const headers: Record<string, string> = {};
+      for (const name of PASSED) {
+        const value = res.headers[name];
+        if (typeof value === "string") headers[name] = value;
+      }
+      return { status: res.statusCode, headers, body: res.body };
     } catch (err) {
       failure = err;
       log?.warn({ err, upstream: upstream.name, attempt: i + 1 }, "upstream unreachable");

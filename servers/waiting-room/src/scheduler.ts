@@ -18,7 +18,7 @@ const ENDED_GRACE_MS = 60_000;
 
 /**
  * The scheduler of SPEC §4. Every waiting-room instance runs one; only the holder of the Redis
- * lease ticks. Each tick runs schedule-7.lua for every active event at once (one bounded step per
+ * lease ticks. Each tick runs schedule-8.lua for every active event at once (one bounded step per
  * event, repeated only for ticks larger than a step), carrying the lease's fencing token so that
  * a former leader that was paused cannot tick after a takeover.
  */

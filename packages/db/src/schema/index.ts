@@ -1,2 +1,3 @@
+export * from "./admission-log";
 export * from "./coupon-events";
 export * from "./coupon-issuances";

@@ -15,7 +15,7 @@ async function admitAll(eventId: number, users: string[], expiresAt = Date.now()
   await fx.redis.zadd(fx.keys.event(eventId).running, ...users.flatMap((u) => [expiresAt, u]));
 }
 
-describe("issue-5.lua", () => {
+describe("issue-6.lua", () => {
   it("never takes the stock below zero under 1,000 concurrent calls", async () => {
     const { id } = await createRedisEvent(fx.redis, fx.keys, { stock: 100 });
     const users = Array.from({ length: 1000 }, (_, i) => `u${i}`);

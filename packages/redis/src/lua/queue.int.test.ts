@@ -13,7 +13,7 @@ afterEach(async () => {
 
 const tick = (k: EventKeys) => schedule(fx.redis, k, 1);
 
-describe("enter-9.lua and status-8.lua", () => {
+describe("enter-10.lua and status-8.lua", () => {
   it("keeps the original place when a user enters again", async () => {
     const { id } = await createRedisEvent(fx.redis, fx.keys);
     const k = fx.keys.event(id);
@@ -85,7 +85,7 @@ describe("enter-9.lua and status-8.lua", () => {
   });
 });
 
-describe("admit-6.lua", () => {
+describe("admit-7.lua", () => {
   it("admits directly only while nobody waits and there is room", async () => {
     const { id } = await createRedisEvent(fx.redis, fx.keys, { runningCapacity: 2 });
     const k = fx.keys.event(id);

@@ -17,7 +17,7 @@ async function fill(k: EventKeys, n: number) {
   for (let i = 0; i < n; i++) await enter(fx.redis, k, `w${i}`);
 }
 
-/** A crowd of `n` waiters as enter-9.lua leaves them (arrival order = index), set up in bulk. */
+/** A crowd of `n` waiters as enter-10.lua leaves them (arrival order = index), set up in bulk. */
 async function crowd(k: EventKeys, n: number) {
   const now = await redisNow(fx.redis);
   const pipeline = fx.redis.pipeline();
@@ -30,7 +30,7 @@ async function crowd(k: EventKeys, n: number) {
   await pipeline.exec();
 }
 
-describe("schedule-7.lua", () => {
+describe("schedule-8.lua", () => {
   it.each([
     { name: "room", capacity: 30, perTick: 200, waiting: 100, running: 10, expected: 20 },
     { name: "admitPerTick", capacity: 1000, perTick: 25, waiting: 100, running: 0, expected: 25 },

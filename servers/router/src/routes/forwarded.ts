@@ -1,16 +1,31 @@
+import { Readable } from "node:stream";
 import { eventParamSchema } from "@rushgate/api";
 import { type AppEnv, requireAdmin, validate } from "@rushgate/service";
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode, StatusCode } from "hono/utils/http-status";
 import type { RouterDeps } from "../app";
 import { identify } from "../identity";
-import { call, type Upstream } from "../upstream";
+import { call, callStream, type Upstream, type UpstreamRequest } from "../upstream";
 
 /**
  * Passes the request on as it is (method, path, query, body) with the caller's identity resolved
  * to `X-User-Id`, and status, body and content type back unchanged.
  */
 async function forward(c: Context<AppEnv>, upstream: Upstream, userId?: string): Promise<Response> {
+  const res = await call(upstream, await upstreamRequest(c, userId), c.get("log"));
+  // c.body keeps what middleware set on the context (the request id).
+  if (res.status === 204) return c.body(null, 204 as StatusCode, res.headers);
+  return c.body(res.body as Uint8Array<ArrayBuffer>, res.status as ContentfulStatusCode, res.headers);
+}
+
+/** As `forward`, but the answer's body is passed on as it arrives, never held whole (an export). */
+async function forwardStreaming(c: Context<AppEnv>, upstream: Upstream): Promise<Response> {
+  const res = await callStream(upstream, await upstreamRequest(c), c.get("log"));
+  const body = Readable.toWeb(res.body) as ReadableStream<Uint8Array>;
+  return c.body(body, res.status as ContentfulStatusCode, res.headers);
+}
+
+async function upstreamRequest(c: Context<AppEnv>, userId?: string): Promise<UpstreamRequest> {
   const headers: Record<string, string> = { "x-request-id": c.get("requestId") };
   if (userId) headers["x-user-id"] = userId;
   const authorization = c.req.header("authorization");
@@ -21,10 +36,7 @@ async function forward(c: Context<AppEnv>, upstream: Upstream, userId?: string):
   const body = method === "GET" ? undefined : Buffer.from(await c.req.arrayBuffer());
   const url = c.req.url;
   const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
-  const res = await call(upstream, { method, path, headers, body }, c.get("log"));
-  // c.body keeps what middleware set on the context (the request id).
-  if (res.status === 204) return c.body(null, 204 as StatusCode, res.headers);
-  return c.body(res.body as Uint8Array<ArrayBuffer>, res.status as ContentfulStatusCode, res.headers);
+  return { method, path, headers, body };
 }
 
 /**
@@ -47,6 +59,7 @@ export function registerForwarded(app: Hono<AppEnv>, deps: RouterDeps) {
   app.get("/admin/api/events/:eventId/switches", admin, event, toCoupon);
   app.put("/admin/api/events/:eventId/switches", admin, event, toCoupon);
   app.post("/admin/api/events/:eventId/end", admin, event, toCoupon);
+  app.get("/admin/api/events/:eventId/admissions", admin, event, (c) => forwardStreaming(c, deps.coupon));
   app.get("/admin/api/events/:eventId/stats", admin, event, async (c) => {
     const { eventId } = c.req.valid("param");
     const res = await toCoupon(c);

@@ -4,7 +4,7 @@
   A user who holds a slot already keeps it (a sign of life, see includes/slot.lua).
 
   KEYS[1] meta  KEYS[2] remaining  KEYS[3] issued  KEYS[4] waiting  KEYS[5] running
-  KEYS[6] admitted (hash: userId -> hard expiry)
+  KEYS[6] admitted (hash: userId -> hard expiry)  KEYS[7] log (stream, includes/log.lua)
   ARGV[1] userId
 
   Returns, in the order of includes/event-state.lua: {"not_found"} | {"issued", expiresAt}
@@ -16,6 +16,7 @@
 --- @include "event-state"
 --- @include "slot"
 --- @include "switches"
+--- @include "log"
 local user, now = ARGV[1], redisNow()
 local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt", "runningCapacity", "admissionTtlSeconds",
   "actWithinSeconds")
@@ -37,4 +38,5 @@ if redis.call("ZCARD", KEYS[4]) > 0 then return {"queue"} end
 -- hand out tokens for nothing.
 local running = redis.call("ZCOUNT", KEYS[5], "(" .. now, "+inf")
 if running >= tonumber(m[3]) or running >= remaining then return {"queue"} end
+logAdmission(KEYS[7], KEYS[5], user, nil, now, "direct")
 return {"admitted", takeSlot(KEYS[5], KEYS[6], user, now, ttl, act)}

@@ -3,7 +3,7 @@
   holds a live admission (includes/slot.lua) -> take one, record the user, free the slot.
 
   KEYS[1] meta  KEYS[2] remaining  KEYS[3] issued (hash: userId -> "couponId|issuedAtMs")
-  KEYS[4] running  KEYS[5] admitted (hash: userId -> hard expiry)
+  KEYS[4] running  KEYS[5] admitted (hash: userId -> hard expiry)  KEYS[6] log (includes/log.lua)
   ARGV[1] userId  ARGV[2] couponId
 
   Returns, in the order of includes/event-state.lua: {"not_found"} (metadata not in Redis: warm
@@ -13,6 +13,7 @@
 --- @include "clock"
 --- @include "event-state"
 --- @include "slot"
+--- @include "log"
 local user, now = ARGV[1], redisNow()
 local m = redis.call("HMGET", KEYS[1], "startsAt", "endsAt")
 local state = eventState(m, KEYS[2], KEYS[3], user, now)
@@ -29,4 +30,5 @@ if not score or tonumber(score) <= now then return {"not_admitted"} end
 local left = redis.call("DECR", KEYS[2])
 redis.call("HSET", KEYS[3], user, ARGV[2] .. "|" .. now)
 freeSlot(KEYS[4], KEYS[5], user)
+logAppend(KEYS[6], "issue", user, nil, now)
 return {"issued", left, now}

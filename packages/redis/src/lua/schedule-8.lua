@@ -12,7 +12,7 @@
 
   KEYS[1] meta  KEYS[2] remaining  KEYS[3] waiting  KEYS[4] running  KEYS[5] seen
   KEYS[6] sched (hash: fence, rate = admissions per second (EWMA), lastTick, tickMoved)
-  KEYS[7] admitted (hash: userId -> hard expiry)
+  KEYS[7] admitted (hash: userId -> hard expiry)  KEYS[8] log (stream, includes/log.lua)
   ARGV[1] fencing token of the caller's scheduler lease
   ARGV[2] admitted by earlier steps of this tick  ARGV[3] most moves in this step
 
@@ -26,6 +26,7 @@
 --- @include "event-state"
 --- @include "slot"
 --- @include "switches"
+--- @include "log"
 local now = redisNow()
 local fence, done, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local CHUNK = 1000
@@ -55,16 +56,18 @@ local expired = zremAll(KEYS[4], gone, 1, #gone)
 for i = 1, #gone, CHUNK do
   redis.call("HDEL", KEYS[7], unpack(gone, i, math.min(i + CHUNK - 1, #gone)))
 end
+for i = 1, #gone do logAppend(KEYS[8], "expire", gone[i], nil, now) end
 if #gone == limit then more = 1 end
 
 local idle = redis.call("ZRANGEBYSCORE", KEYS[5], "-inf", now - tonumber(m[6]) * 1000, "LIMIT", 0, limit)
 local evicted = zremAll(KEYS[3], idle, 1, #idle)
 zremAll(KEYS[5], idle, 1, #idle)
+for i = 1, #idle do logAppend(KEYS[8], "evict", idle[i], nil, now) end
 if #idle == limit then more = 1 end
 
 if state == "ended" or state == "sold_out" then
   -- Nobody waits for nothing: status answers sold_out / event_not_open from here on.
-  redis.call("UNLINK", KEYS[3], KEYS[5])
+  if redis.call("UNLINK", KEYS[3], KEYS[5]) > 0 then logAppend(KEYS[8], "close", "", nil, now, state) end
   return {0, expired, evicted, 0}
 end
 if state == "upcoming" then return {0, expired, evicted, more} end
@@ -89,6 +92,7 @@ if n > 0 then
   local hard = now + ttl
   local actBy = math.min(hard, now + actWithinMs(m[7], ttl))
   for i = 1, #head, CHUNK do
+    logQueuedAdmissions(KEYS[8], KEYS[3], KEYS[4], head, i, math.min(i + CHUNK - 1, #head), now)
     local slots, expiries = {}, {}
     for j = i, math.min(i + CHUNK - 1, #head) do
       slots[#slots + 1] = actBy

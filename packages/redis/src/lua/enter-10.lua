@@ -5,6 +5,7 @@
   KEYS[1] meta  KEYS[2] remaining  KEYS[3] issued  KEYS[4] waiting  KEYS[5] running
   KEYS[6] seen (sorted set: userId -> last poll, ms)  KEYS[7] seq (arrival counter)
   KEYS[8] sched (hash: rate, lastTick, fence)  KEYS[9] admitted (hash: userId -> hard expiry)
+  KEYS[10] log (stream, includes/log.lua)
   ARGV[1] userId
 
   Returns, in the order of includes/event-state.lua: {"not_found"} | {"issued", expiresAt} |
@@ -17,6 +18,7 @@
 --- @include "slot"
 --- @include "queue-answer"
 --- @include "switches"
+--- @include "log"
 local user, now = ARGV[1], redisNow()
 local settled = queueAnswer(KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[9], user, now)
 if settled then return settled end
@@ -25,7 +27,9 @@ local sw = eventSwitches(KEYS[1])
 local rank = redis.call("ZRANK", KEYS[4], user)
 if not rank then
   if sw.entryClosed then return {"entry_closed"} end
-  redis.call("ZADD", KEYS[4], redis.call("INCR", KEYS[7]), user)
+  local seq = redis.call("INCR", KEYS[7])
+  redis.call("ZADD", KEYS[4], seq, user)
+  logAppend(KEYS[10], "entry", user, seq, now)
   rank = redis.call("ZCARD", KEYS[4]) - 1
 end
 redis.call("ZADD", KEYS[6], now, user)
