@@ -4,6 +4,7 @@ import enter from "./lua/enter-9.lua";
 import gateSync from "./lua/gate-sync-5.lua";
 import clock from "./lua/includes/clock.lua";
 import eventState from "./lua/includes/event-state.lua";
+import prequeue from "./lua/includes/prequeue.lua";
 import queueAnswer from "./lua/includes/queue-answer.lua";
 import slot from "./lua/includes/slot.lua";
 import issue from "./lua/issue-5.lua";
@@ -11,6 +12,7 @@ import lease from "./lua/lease-2.lua";
 import leave from "./lua/leave-4.lua";
 import release from "./lua/release-1.lua";
 import schedule from "./lua/schedule-7.lua";
+import shuffle from "./lua/shuffle-3.lua";
 import status from "./lua/status-8.lua";
 import warm from "./lua/warm-2.lua";
 
@@ -23,6 +25,7 @@ const includes: Record<string, string> = {
   "event-state": eventState,
   slot,
   "queue-answer": queueAnswer,
+  prequeue,
 };
 
 export function withIncludes(lua: string): string {
@@ -40,10 +43,11 @@ export function withIncludes(lua: string): string {
 const scripts = {
   rgGateSyncV2: { lua: gateSync, numberOfKeys: 5 },
   rgAdmitV3: { lua: admit, numberOfKeys: 6 },
-  rgEnterV3: { lua: enter, numberOfKeys: 9 },
-  rgStatusV3: { lua: status, numberOfKeys: 8 },
+  rgEnterV4: { lua: enter, numberOfKeys: 9 },
+  rgStatusV4: { lua: status, numberOfKeys: 8 },
   rgLeaveV2: { lua: leave, numberOfKeys: 4 },
-  rgScheduleV3: { lua: schedule, numberOfKeys: 7 },
+  rgScheduleV4: { lua: schedule, numberOfKeys: 7 },
+  rgShuffleV1: { lua: shuffle, numberOfKeys: 3 },
   rgIssueV3: { lua: issue, numberOfKeys: 5 },
   rgWarmV1: { lua: warm, numberOfKeys: 2 },
   rgLeaseV1: { lua: lease, numberOfKeys: 2 },
@@ -77,7 +81,7 @@ declare module "ioredis" {
       admitted: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgEnterV3(
+    rgEnterV4(
       meta: string,
       remaining: string,
       issued: string,
@@ -89,7 +93,7 @@ declare module "ioredis" {
       admitted: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgStatusV3(
+    rgStatusV4(
       meta: string,
       remaining: string,
       issued: string,
@@ -107,7 +111,7 @@ declare module "ioredis" {
       admitted: string,
       userId: string,
     ): Result<number, Context>;
-    rgScheduleV3(
+    rgScheduleV4(
       meta: string,
       remaining: string,
       waiting: string,
@@ -118,6 +122,14 @@ declare module "ioredis" {
       fence: Arg,
       done: Arg,
       limit: Arg,
+    ): Result<number[], Context>;
+    rgShuffleV1(
+      meta: string,
+      waiting: string,
+      sched: string,
+      fence: Arg,
+      mode: "apply" | "finish",
+      ...pairs: Arg[]
     ): Result<number[], Context>;
     rgIssueV3(
       meta: string,

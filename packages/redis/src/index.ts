@@ -2,3 +2,4 @@ export { closeRedis, createRedis, type RedisClient, type RedisClientOptions } fr
 export { defineCommands } from "./commands";
 export { createKeys, type EventKeys, type Keys } from "./keys";
 export * from "./operations";
+export * from "./prequeue";

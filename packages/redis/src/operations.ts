@@ -13,7 +13,8 @@ export async function redisNow(redis: RedisClient): Promise<number> {
 }
 
 export type QueueReply =
-  | { kind: "waiting"; position: number; waiting: number; rate: number }
+  /** position null: the place waits for the pre-queue shuffle (includes/prequeue.lua). */
+  | { kind: "waiting"; position: number | null; waiting: number; rate: number }
   | { kind: "admitted" | "issued"; expiresAt: number }
   | { kind: "queue" | "sold_out" | "not_open" | "not_found" | "not_in_queue" };
 
@@ -21,7 +22,12 @@ function parseQueueReply(reply: (string | number)[]): QueueReply {
   const kind = String(reply[0]);
   switch (kind) {
     case "waiting":
-      return { kind, position: Number(reply[1]), waiting: Number(reply[2]), rate: Number(reply[3]) };
+      return {
+        kind,
+        position: Number(reply[4]) === 1 ? null : Number(reply[1]),
+        waiting: Number(reply[2]),
+        rate: Number(reply[3]),
+      };
     case "admitted":
     case "issued":
       return { kind, expiresAt: Number(reply[1]) };
@@ -50,7 +56,7 @@ export async function admit(redis: RedisClient, k: EventKeys, userId: string): P
 }
 
 export async function enter(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgEnterV3(
+  const reply = await redis.rgEnterV4(
     k.meta,
     k.remaining,
     k.issued,
@@ -66,7 +72,7 @@ export async function enter(redis: RedisClient, k: EventKeys, userId: string): P
 }
 
 export async function status(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgStatusV3(
+  const reply = await redis.rgStatusV4(
     k.meta,
     k.remaining,
     k.issued,
@@ -162,12 +168,13 @@ const MAX_STEPS = 500;
 
 /**
  * One scheduler tick for one event: schedule-7.lua steps, each bounded, until the tick's work is
- * done (admitPerTick, room, stock or the queue reached), so any accepted setting works.
+ * done (admitPerTick, room, stock or the queue reached), so any accepted setting works. Stops
+ * with `shuffle: true` when the event's pre-queue must be shuffled before anyone is admitted.
  */
 export async function schedule(redis: RedisClient, k: EventKeys, fence: number): Promise<TickResult> {
-  const total: TickResult = { fenced: false, moved: 0, expired: 0, evicted: 0 };
+  const total: TickResult = { fenced: false, shuffle: false, moved: 0, expired: 0, evicted: 0 };
   for (let step = 0; step < MAX_STEPS; step++) {
-    const reply = await redis.rgScheduleV3(
+    const reply = await redis.rgScheduleV4(
       k.meta,
       k.remaining,
       k.waiting,
@@ -183,6 +190,7 @@ export async function schedule(redis: RedisClient, k: EventKeys, fence: number):
     total.moved += reply[0] ?? 0;
     total.expired += reply[1] ?? 0;
     total.evicted += reply[2] ?? 0;
+    if (reply[4] === 1) return { ...total, shuffle: true };
     if (reply[3] !== 1) break;
   }
   return total;
@@ -190,6 +198,8 @@ export async function schedule(redis: RedisClient, k: EventKeys, fence: number):
 
 export interface TickResult {
   fenced: boolean;
+  /** The pre-queue is still to be shuffled (shuffle-3.lua): nobody was admitted. */
+  shuffle: boolean;
   moved: number;
   expired: number;
   evicted: number;
@@ -207,6 +217,11 @@ export interface EventMeta {
   idleTimeoutSeconds: number;
   /** Time to act: an admitted user who shows no sign of life for this long loses the slot. */
   actWithinSeconds: number;
+  prequeue: "fifo" | "shuffle";
+  /** `shuffle`: the secret seed (hex). Kept in Redis for the scheduler; answered by no API before the shuffle. */
+  seed: string | null;
+  /** When the shuffle ran (ms, Redis's clock); written by shuffle-3.lua only, never by warm. */
+  shuffledAt?: number | null;
 }
 
 export function metaToFields(meta: EventMeta): (string | number)[] {
@@ -231,6 +246,10 @@ export function metaToFields(meta: EventMeta): (string | number)[] {
     meta.idleTimeoutSeconds,
     "actWithinSeconds",
     meta.actWithinSeconds,
+    "prequeue",
+    meta.prequeue,
+    "seed",
+    meta.seed ?? "",
   ];
 }
 
@@ -248,6 +267,10 @@ export function parseMeta(hash: Record<string, string>): EventMeta | null {
     idleTimeoutSeconds: Number(hash.idleTimeoutSeconds),
     // Events warmed before the setting existed: no time to act beyond the admission itself.
     actWithinSeconds: Number(hash.actWithinSeconds ?? hash.admissionTtlSeconds),
+    // Events warmed before the setting existed are first come first served.
+    prequeue: hash.prequeue === "shuffle" ? "shuffle" : "fifo",
+    seed: hash.seed || null,
+    shuffledAt: hash.shuffledAt ? Number(hash.shuffledAt) : null,
   };
 }
 

@@ -24,6 +24,8 @@ export async function createRedisEvent(
     admissionTtlSeconds: 300,
     idleTimeoutSeconds: 30,
     actWithinSeconds: 30,
+    prequeue: "fifo",
+    seed: null,
     ...overrides,
   };
   await warm(redis, keys.event(id), meta, overrides.remaining ?? meta.stock);

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, datetime, index, int, mysqlTable, varchar } from "drizzle-orm/mysql-core";
+import { bigint, char, datetime, index, int, mysqlEnum, mysqlTable, varchar } from "drizzle-orm/mysql-core";
 
 /** One row per coupon drop: the record of truth that Redis's hot copy is warmed from. */
 export const couponEvents = mysqlTable(
@@ -16,6 +16,9 @@ export const couponEvents = mysqlTable(
     admissionTtlSeconds: int("admission_ttl_seconds", { unsigned: true }).notNull(),
     idleTimeoutSeconds: int("idle_timeout_seconds", { unsigned: true }).notNull(),
     actWithinSeconds: int("act_within_seconds", { unsigned: true }).notNull().default(30),
+    prequeue: mysqlEnum("prequeue", ["fifo", "shuffle"]).notNull().default("fifo"),
+    /** `shuffle` only: the secret seed (32 bytes, hex), never answered before the shuffle has run. */
+    prequeueSeed: char("prequeue_seed", { length: 64 }),
     createdAt: datetime("created_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
   },
   (t) => [index("coupon_events_ends_at_idx").on(t.endsAt)],

@@ -9,20 +9,25 @@
 
   Returns, in the order of includes/event-state.lua: {"not_found"} | {"issued", expiresAt} |
   {"not_open"} (ended) | {"sold_out"} | {"admitted", expiresAt} |
-  {"waiting", position (1-based), waitingCount, admissionRate}.
+  {"waiting", position (1-based), waitingCount, admissionRate, pending}; pending = 1 while the
+  place waits for the pre-queue shuffle (includes/prequeue.lua): the position means nothing yet.
 ]]
 --- @include "clock"
 --- @include "event-state"
 --- @include "slot"
 --- @include "queue-answer"
+--- @include "prequeue"
 local user, now = ARGV[1], redisNow()
 local settled = queueAnswer(KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[9], user, now)
 if settled then return settled end
 
 local rank = redis.call("ZRANK", KEYS[4], user)
 if not rank then
-  redis.call("ZADD", KEYS[4], redis.call("INCR", KEYS[7]), user)
+  local seq = redis.call("INCR", KEYS[7])
+  redis.call("ZADD", KEYS[4], seq, user)
+  notePrequeueEntry(KEYS[1], KEYS[8], seq, now)
   rank = redis.call("ZCARD", KEYS[4]) - 1
 end
 redis.call("ZADD", KEYS[6], now, user)
-return {"waiting", rank + 1, redis.call("ZCARD", KEYS[4]), redis.call("HGET", KEYS[8], "rate") or "0"}
+return {"waiting", rank + 1, redis.call("ZCARD", KEYS[4]), redis.call("HGET", KEYS[8], "rate") or "0",
+  prequeuePending(KEYS[1], KEYS[8], KEYS[4], user) and 1 or 0}

@@ -7,6 +7,7 @@ import { joinQueue } from "../queue";
 import { getEvent } from "./data";
 import { eventIdOf, NotFoundPage, page, pageContext } from "./event";
 import { Layout, Notice, render, Time } from "./layout";
+import { prequeueText } from "./prequeue-text";
 
 /** "about 3 min", as the script says it too. */
 export function etaText(seconds: number | null): string {
@@ -45,8 +46,10 @@ export function QueuePage({ event, state, from }: QueuePageProps) {
       </Layout>
     );
   const s = state;
-  const top = Math.max(from, s.position);
-  const pct = progressPercent(s.position, top);
+  // null: the place waits for the pre-queue's shuffle at the start; the script fills it in.
+  const position = s.position;
+  const top = position === null ? from : Math.max(from, position);
+  const pct = position === null ? 0 : progressPercent(position, top);
   const refreshSeconds = Math.min(5, Math.max(1, Math.ceil(s.pollAfterMs / 1000)));
   const upcoming = Date.parse(event.startsAt) > Date.now();
   return (
@@ -62,7 +65,9 @@ export function QueuePage({ event, state, from }: QueuePageProps) {
       <p class="eyebrow">Waiting room</p>
       <h1>{event.name}</h1>
       <p class="lead">
-        {upcoming ? (
+        {event.prequeue === "shuffle" ? (
+          prequeueText.rule(<Time at={event.startsAt} />)
+        ) : upcoming ? (
           <>
             The drop opens at <Time at={event.startsAt} />. You have a place in line; when it opens, people
             are let in in the order they arrived.
@@ -75,19 +80,25 @@ export function QueuePage({ event, state, from }: QueuePageProps) {
         id="queue"
         data-event={String(event.id)}
         data-from={String(top)}
-        data-position={String(s.position)}
+        data-position={position === null ? "" : String(position)}
         data-poll={String(s.pollAfterMs)}
+        data-pending-value={prequeueText.pendingValue}
+        data-pending-label={prequeueText.pendingLabel}
       >
         <div id="queue-card" class="card">
           <p class="big" aria-live="polite" aria-atomic="true">
-            <strong id="position">{s.position}</strong>
+            <strong id="position">{position ?? prequeueText.pendingValue}</strong>
             <span id="position-label">
-              {s.position === 1 ? "You're next" : `You're number ${s.position} in line`}
+              {position === null
+                ? prequeueText.pendingLabel
+                : position === 1
+                  ? "You're next"
+                  : `You're number ${position} in line`}
             </span>
           </p>
           <dl class="facts">
             <dt>People ahead of you</dt>
-            <dd id="ahead">{s.position - 1}</dd>
+            <dd id="ahead">{position === null ? prequeueText.pendingValue : position - 1}</dd>
             <dt>Estimated wait</dt>
             <dd id="eta">{etaText(s.etaSeconds)}</dd>
             <dt>In line now</dt>
@@ -147,7 +158,7 @@ export function registerQueuePage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
         <QueuePage
           event={event}
           state={result.body}
-          from={Number.isSafeInteger(from) && from > 0 ? from : result.body.position}
+          from={Number.isSafeInteger(from) && from > 0 ? from : (result.body.position ?? 0)}
         />,
       );
     }),

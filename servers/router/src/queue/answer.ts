@@ -1,4 +1,4 @@
-import { ApiError } from "@rushgate/api";
+import { ApiError, type WaitingBody } from "@rushgate/api";
 import type { QueueReply } from "@rushgate/redis";
 import { admittedBody } from "@rushgate/token";
 import { etaSeconds, pollAfterMs } from "./poll";
@@ -7,14 +7,17 @@ import { etaSeconds, pollAfterMs } from "./poll";
 export function queueAnswer(reply: QueueReply, ctx: { secret: string; eventId: number; userId: string }) {
   switch (reply.kind) {
     case "waiting": {
-      const eta = etaSeconds(reply.position, reply.rate);
-      return {
-        status: "waiting" as const,
+      const eta = reply.position === null ? null : etaSeconds(reply.position, reply.rate);
+      const body: WaitingBody = {
+        status: "waiting",
         position: reply.position,
         waiting: reply.waiting,
         etaSeconds: eta,
         pollAfterMs: pollAfterMs(eta),
       };
+      // The place is drawn by the shuffle at the start (README, "Fairness: the pre-queue").
+      if (reply.position === null) body.prequeue = "shuffle";
+      return body;
     }
     case "admitted":
     case "issued":

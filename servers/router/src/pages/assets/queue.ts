@@ -2,7 +2,8 @@
  * The waiting room's script. The page has already joined the queue (server side); this polls the
  * status at the `pollAfterMs` the server asks for, moves the numbers and the progress bar, backs
  * off on network errors (and says so), reloads to re-join if the place was lost, goes on to the
- * event page once admitted, and stops at once on "sold out".
+ * event page once admitted, and stops at once on "sold out". A place still to be drawn by the
+ * pre-queue's shuffle (position null) shows the page's pending text until it has a number.
  */
 export const queueJs = `(function () {
   var root = rg.$("queue");
@@ -14,6 +15,8 @@ export const queueJs = `(function () {
   var lastPosition = Number(root.getAttribute("data-position")) || null;
   var lastOk = Date.now();
   var timer = 0;
+  var pendingValue = root.getAttribute("data-pending-value");
+  var pendingLabel = root.getAttribute("data-pending-label");
 
   function eta(seconds) {
     if (seconds === null || seconds === undefined) return "working it out…";
@@ -31,6 +34,15 @@ export const queueJs = `(function () {
   }
 
   function render(s) {
+    if (s.position === null) {
+      rg.text(rg.$("position"), pendingValue);
+      rg.text(rg.$("position-label"), pendingLabel);
+      rg.text(rg.$("ahead"), pendingValue);
+      rg.text(rg.$("waiting"), s.waiting);
+      rg.text(rg.$("eta"), eta(null));
+      lastPosition = null;
+      return;
+    }
     if (s.position > from) from = s.position;
     sessionStorage.setItem(key, String(from));
     // The live region changes only when the position does, so screen readers are not flooded.
@@ -105,7 +117,7 @@ export const queueJs = `(function () {
     });
   }
 
-  progress(lastPosition || from);
+  if (lastPosition) progress(lastPosition);
   schedule(Number(root.getAttribute("data-poll")) || 1000);
 })();
 `;
