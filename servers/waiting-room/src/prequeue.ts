@@ -19,6 +19,18 @@ export interface ShuffleResult {
   users: number;
 }
 
+export interface ShuffleHooks {
+  /**
+   * Renews the caller's lease; false once it is lost. A large block takes longer than a lease
+   * (100,000 people: about a second), and a leader that let it lapse would be replaced part-way
+   * again and again; it is called between steps, at most every LEASE_RENEW_MS.
+   */
+  keepLease?: () => Promise<boolean>;
+  onShuffled?: (result: ShuffleResult) => void;
+}
+
+const LEASE_RENEW_MS = 250;
+
 /**
  * The shuffle of a pre-queue at the start (README, "Fairness: the pre-queue"): reads the block
  * (everyone who entered before startsAt and still waits), orders it with prequeueOrder, and
@@ -30,16 +42,25 @@ export async function shufflePrequeue(
   redis: RedisClient,
   k: EventKeys,
   fence: number,
+  hooks: ShuffleHooks = {},
 ): Promise<ShuffleResult> {
+  let renewed = performance.now();
+  const stillLeader = async () => {
+    if (!hooks.keepLease || performance.now() - renewed < LEASE_RENEW_MS) return true;
+    renewed = performance.now();
+    return hooks.keepLease();
+  };
   const block = await readPrequeueBlock(redis, k);
   if (!block.seed) throw new Error("a shuffle event without a seed in Redis");
   const ordered = prequeueOrder(block.seed, block.users);
   const result = { fenced: false, done: false, users: ordered.length };
   for (let from = 0; from < ordered.length; from += SHUFFLE_STEP) {
+    if (!(await stillLeader())) return { ...result, fenced: true };
     const step = await applyShuffleStep(redis, k, fence, ordered, from);
     if (step.kind === "fenced") return { ...result, fenced: true };
     if (step.kind === "noop") return { ...result, done: true };
   }
+  if (!(await stillLeader())) return { ...result, fenced: true };
   const finish = await finishShuffle(redis, k, fence);
   if (finish.kind === "fenced") return { ...result, fenced: true };
   // "incomplete": someone of the block was not read (cannot happen with the score cursor, but
@@ -52,14 +73,14 @@ export async function tickEvent(
   redis: RedisClient,
   k: EventKeys,
   fence: number,
-  onShuffled?: (result: ShuffleResult) => void,
+  hooks: ShuffleHooks = {},
 ): Promise<TickResult> {
   const first = await schedule(redis, k, fence);
   if (!first.shuffle) return first;
-  const shuffled = await shufflePrequeue(redis, k, fence);
+  const shuffled = await shufflePrequeue(redis, k, fence, hooks);
   if (shuffled.fenced) return { ...first, fenced: true };
   if (!shuffled.done) return first;
-  onShuffled?.(shuffled);
+  hooks.onShuffled?.(shuffled);
   const rest = await schedule(redis, k, fence);
   return {
     ...rest,

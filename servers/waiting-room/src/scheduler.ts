@@ -31,6 +31,10 @@ export function createScheduler(options: SchedulerOptions) {
   let inflight: Promise<void> | undefined;
   let fence = 0;
 
+  /** Renews the lease during a long step (a large pre-queue's shuffle); false once it is lost. */
+  const keepLease = (held: number) => async () =>
+    (await redis.rgLeaseV1(keys.schedulerLease, keys.schedulerFence, holderId, options.leaseMs)) === held;
+
   async function tick(): Promise<{ leader: boolean; moved: number }> {
     fence = await redis.rgLeaseV1(keys.schedulerLease, keys.schedulerFence, holderId, options.leaseMs);
     if (fence === 0) return { leader: false, moved: 0 };
@@ -42,9 +46,14 @@ export function createScheduler(options: SchedulerOptions) {
     // One call per event, issued together: one write on an auto-pipelining client.
     const results = await Promise.allSettled(
       ids.map((id) =>
-        tickEvent(redis, keys.event(Number(id)), fence, ({ users }) =>
-          log.info({ eventId: id, users, ms: Math.round(performance.now() - started) }, "pre-queue shuffled"),
-        ),
+        tickEvent(redis, keys.event(Number(id)), fence, {
+          keepLease: keepLease(fence),
+          onShuffled: ({ users }) =>
+            log.info(
+              { eventId: id, users, ms: Math.round(performance.now() - started) },
+              "pre-queue shuffled",
+            ),
+        }),
       ),
     );
     let moved = 0;

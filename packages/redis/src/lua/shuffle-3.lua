@@ -35,12 +35,16 @@ if ARGV[2] == "finish" then
   return {1, now}
 end
 
-local applied = 0
-for i = 3, #ARGV - 1, 2 do
-  local score = redis.call("ZSCORE", KEYS[2], ARGV[i + 1])
+local users = {}
+for i = 4, #ARGV, 2 do users[#users + 1] = ARGV[i] end
+if #users == 0 then return {1, 0} end
+local scores = redis.call("ZMSCORE", KEYS[2], unpack(users))
+local updates = {}
+for j, score in ipairs(scores) do
   if score and tonumber(score) <= pre then
-    redis.call("ZADD", KEYS[2], "XX", ARGV[i], ARGV[i + 1])
-    applied = applied + 1
+    updates[#updates + 1] = ARGV[2 * j + 1]
+    updates[#updates + 1] = users[j]
   end
 end
-return {1, applied}
+if #updates > 0 then redis.call("ZADD", KEYS[2], "XX", unpack(updates)) end
+return {1, #updates / 2}
