@@ -172,7 +172,7 @@ const MAX_STEPS = 500;
  * with `shuffle: true` when the event's pre-queue must be shuffled before anyone is admitted.
  */
 export async function schedule(redis: RedisClient, k: EventKeys, fence: number): Promise<TickResult> {
-  const total: TickResult = { fenced: false, shuffle: false, moved: 0, expired: 0, evicted: 0 };
+  const total: TickResult = { fenced: false, moved: 0, expired: 0, evicted: 0 };
   for (let step = 0; step < MAX_STEPS; step++) {
     const reply = await redis.rgScheduleV4(
       k.meta,
@@ -198,8 +198,8 @@ export async function schedule(redis: RedisClient, k: EventKeys, fence: number):
 
 export interface TickResult {
   fenced: boolean;
-  /** The pre-queue is still to be shuffled (shuffle-3.lua): nobody was admitted. */
-  shuffle: boolean;
+  /** Set (true) when the pre-queue is still to be shuffled (shuffle-3.lua): nobody was admitted. */
+  shuffle?: true;
   moved: number;
   expired: number;
   evicted: number;
