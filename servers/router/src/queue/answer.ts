@@ -1,7 +1,7 @@
 import { ApiError, type WaitingBody } from "@rushgate/api";
 import type { QueueReply } from "@rushgate/redis";
 import { admittedBody } from "@rushgate/token";
-import { etaSeconds, pollAfterMs } from "./poll";
+import { etaSeconds, pendingPollMs, pollAfterMs } from "./poll";
 
 /** Turns a queue script's reply into the JSON body of SPEC §6 (errors are thrown as ApiError). */
 export function queueAnswer(reply: QueueReply, ctx: { secret: string; eventId: number; userId: string }) {
@@ -13,7 +13,7 @@ export function queueAnswer(reply: QueueReply, ctx: { secret: string; eventId: n
         position: reply.position,
         waiting: reply.waiting,
         etaSeconds: eta,
-        pollAfterMs: pollAfterMs(eta),
+        pollAfterMs: reply.position === null ? pendingPollMs() : pollAfterMs(eta),
       };
       // The place is drawn by the shuffle at the start (README, "Fairness: the pre-queue").
       if (reply.position === null) body.prequeue = "shuffle";

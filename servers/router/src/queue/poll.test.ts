@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { etaSeconds, MAX_POLL_MS, MIN_POLL_MS, pollAfterMs } from "./poll";
+import { etaSeconds, MAX_POLL_MS, MIN_POLL_MS, pendingPollMs, pollAfterMs } from "./poll";
 
 describe("queue pacing", () => {
   it("has no ETA until an admission rate is known", () => {
@@ -19,5 +19,11 @@ describe("queue pacing", () => {
     expect(pollAfterMs(20)).toBe(2000);
     expect(pollAfterMs(3600)).toBe(MAX_POLL_MS);
     expect(pollAfterMs(3600, 6)).toBe(2000);
+  });
+
+  it("lets a place still to be drawn by the pre-queue poll as slowly as the idle timeout allows", () => {
+    expect(pendingPollMs()).toBe(MAX_POLL_MS);
+    expect(pendingPollMs(15)).toBe(5000);
+    expect(pendingPollMs(6)).toBe(2000);
   });
 });

@@ -13,8 +13,20 @@ export function etaSeconds(position: number, ratePerSecond: number): number | nu
   return Math.max(1, Math.ceil(position / ratePerSecond));
 }
 
+function ceilingMs(idleTimeoutSeconds: number): number {
+  return Math.min(MAX_POLL_MS, Math.floor((idleTimeoutSeconds * 1000) / 3));
+}
+
 export function pollAfterMs(eta: number | null, idleTimeoutSeconds = 30): number {
-  const ceiling = Math.min(MAX_POLL_MS, Math.floor((idleTimeoutSeconds * 1000) / 3));
+  const ceiling = ceilingMs(idleTimeoutSeconds);
   if (eta === null) return Math.min(UNKNOWN_RATE_POLL_MS, ceiling);
   return Math.max(MIN_POLL_MS, Math.min(ceiling, Math.round((eta * 1000) / 10)));
+}
+
+/**
+ * A place still to be drawn by the pre-queue's shuffle does not move until the start, so its
+ * holder polls as slowly as the idle timeout allows: a large pre-queue is many pollers.
+ */
+export function pendingPollMs(idleTimeoutSeconds = 30): number {
+  return ceilingMs(idleTimeoutSeconds);
 }
