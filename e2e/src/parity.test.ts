@@ -22,6 +22,13 @@ beforeAll(async () => {
     startsAt: new Date(now + 3_600_000).toISOString(),
     endsAt: new Date(now + 7_200_000).toISOString(),
   });
+  // A shuffled pre-queue before its start: waiters have no position yet.
+  ctx.prequeued = await p.client.createEvent({
+    stock: 50,
+    prequeue: "shuffle",
+    startsAt: new Date(now + 3_600_000).toISOString(),
+    endsAt: new Date(now + 7_200_000).toISOString(),
+  });
   ctx.soldOut = await p.client.createEvent({ stock: 1 });
   // Kill switches (issue 13.1): a paused line with a waiter, and an event closed to newcomers.
   ctx.paused = await p.client.createEvent({ stock: 50, rpmThreshold: 0 });
@@ -39,8 +46,10 @@ beforeAll(async () => {
     endsAt: new Date(now + 1_500).toISOString(),
   });
   // States the table reads: a waiting user, an admitted one, one who has a coupon.
-  for (const w of ["w1", "w2", "w3", "w4", "w5", "w6"])
+  for (const w of ["w1", "w2", "w3", "w4", "w5", "w6"]) {
     expect((await p.client.enter(Number(ctx.queued), w)).status).toBe(202);
+    expect((await p.client.enter(Number(ctx.prequeued), w)).body).toMatchObject({ position: null });
+  }
   const admitted = await p.client.enter(Number(ctx.open), "holder");
   expect(admitted.status).toBe(200);
   ctx.holderToken = String(admitted.body.token);
@@ -77,6 +86,12 @@ const shapes: Shape[] = [
     method: "GET",
     path: () => `/api/queue/${ctx.queued}/status`,
     headers: () => user("w1"),
+  },
+  {
+    name: "status, waiting for the pre-queue's shuffle",
+    method: "GET",
+    path: () => `/api/queue/${ctx.prequeued}/status`,
+    headers: () => user("w6"),
   },
   {
     name: "status, admitted",
@@ -145,6 +160,12 @@ const shapes: Shape[] = [
     name: "entry, queued again",
     method: "POST",
     path: () => `/api/events/${ctx.queued}/entry`,
+    headers: () => user("w3"),
+  },
+  {
+    name: "entry, pre-queue before the shuffle",
+    method: "POST",
+    path: () => `/api/events/${ctx.prequeued}/entry`,
     headers: () => user("w3"),
   },
   {

@@ -174,6 +174,30 @@ describe("in a real browser", () => {
     expect(await page.locator("#queue-card").isHidden()).toBe(true);
   });
 
+  it("says a pre-queue's rule, shows no position before the shuffle, and the drawn one after it", async (ctx) => {
+    if (missing) ctx.skip();
+    const eventId = await p.client.createEvent({
+      ...shortWindow(),
+      startsAt: new Date(Date.now() + 4_000).toISOString(),
+      prequeue: "shuffle",
+      runningCapacity: 1,
+    });
+    await hold(eventId);
+    for (const u of ["early-0", "early-1"]) expect((await p.client.enter(eventId, u)).status).toBe(202);
+
+    const page = await person();
+    await page.goto(`/queue/${eventId}`);
+    expect(await text(page, ".lead")).toMatch(
+      /Everyone here before .+ gets a random place at .+; after that, first come first served\./,
+    );
+    expect(await text(page, "#position")).toBe("—");
+    expect(await text(page, "#position-label")).toContain("drawn at random");
+
+    // The start: the scheduler shuffles the three, and the page shows where the draw put us.
+    await expect.poll(() => text(page, "#position"), { timeout: 15_000 }).toMatch(/^[1-3]$/);
+    expect(await text(page, "[aria-live=polite]")).toMatch(/You're (next|number [23] in line)/);
+  });
+
   it("keeps polling through network errors and rate limits, backing off, and says so", async (ctx) => {
     if (missing) ctx.skip();
     const eventId = await p.client.createEvent({

@@ -12,6 +12,10 @@ export const eventIdSchema = z
 
 export const eventParamSchema = z.object({ eventId: eventIdSchema });
 
+/** The pre-queue rules: "fifo" (arrival order) or "shuffle" (see fairness.ts). */
+export const PREQUEUE_RULES = ["fifo", "shuffle"] as const;
+export type PrequeueRule = (typeof PREQUEUE_RULES)[number];
+
 const isoDate = z
   .string()
   .datetime({ offset: true })
@@ -30,6 +34,8 @@ export const createEventSchema = z
     idleTimeoutSeconds: z.number().int().min(15).max(3600).default(30),
     /** Time to act: an admitted user silent this long gives the slot to the next in line. */
     actWithinSeconds: z.number().int().min(5).max(86_400).default(30),
+    /** Who entered before startsAt: first come first served, or shuffled at the start (README). */
+    prequeue: z.enum(PREQUEUE_RULES).default("fifo"),
   })
   .strict()
   .refine((e) => e.endsAt.getTime() > e.startsAt.getTime(), {

@@ -1,3 +1,5 @@
+import type { PrequeueRule } from "./schemas";
+
 /** Response shapes of SPEC §6, shared by the servers and the tests. */
 export type EventStatus = "upcoming" | "open" | "sold_out" | "ended";
 
@@ -9,6 +11,14 @@ export interface EventView {
   startsAt: string;
   endsAt: string;
   status: EventStatus;
+  /** How the people who entered before `startsAt` are ordered (README, "Fairness: the pre-queue"). */
+  prequeue: PrequeueRule;
+  /** `shuffle`: sha256 of the seed (hex), published from creation. Always null for `fifo`. */
+  seedCommitment: string | null;
+  /** `shuffle`: the seed (hex), once the shuffle has run or the event has ended; null before, and for `fifo`. */
+  seed: string | null;
+  /** `shuffle`: when the shuffle ran (ISO); null before, and for `fifo`. */
+  shuffledAt: string | null;
 }
 
 export interface EventSettings {
@@ -27,12 +37,15 @@ export interface AdmittedBody {
 
 export interface WaitingBody {
   status: "waiting";
-  position: number;
+  /** 1-based; null while the place waits for the pre-queue shuffle at the start (then `prequeue` is set). */
+  position: number | null;
   waiting: number;
   etaSeconds: number | null;
   pollAfterMs: number;
   /** Present (true) while admissions are paused: the place is kept, the ETA is null. */
   paused?: true;
+  /** Present only while `position` is null: the place is drawn by the shuffle at the start. */
+  prequeue?: "shuffle";
 }
 
 export interface SoldOutBody {

@@ -11,8 +11,8 @@ import { prequeueOrder, seedCommitment } from "./fairness";
  *   been evicted or been dropped when the queue closed); a direct admission happens only while
  *   nobody waits; nobody is admitted before the start.
  * - (b) pre-queue, when the event says shuffle: sha256(seed) is the commitment, and the pre-start
- *   block (everyone waiting when the shuffle ran: at a `shuffle` record, else at the first
- *   admission) is admitted in prequeueOrder(seed, block) order among those who stayed, before
+ *   block (everyone who entered before the start and still waited when the shuffle ran: at a
+ *   `shuffle` record, else at the first admission) is admitted in prequeueOrder(seed, block) order among those who stayed, before
  *   anyone who arrived later. Block admissions are matched to their entry by user, not by
  *   sequence, since a shuffle may re-score the queue.
  * - (c) nobody admitted twice for one entry. A queued admission consumes its entry (the entry
@@ -150,8 +150,11 @@ function replayLog(
   const inBlock = new Set<string>();
   let blockHead = 0;
 
+  // When each waiting user entered: the block is those who entered before the start (whoever
+  // entered between the start and the shuffle queues behind it, first come first served).
+  const enteredAt = new Map<string, number>();
   const shuffled = () => {
-    const users = [...waiting.keys()];
+    const users = [...waiting.keys()].filter((u) => (enteredAt.get(u) ?? 0) < opts.startsAt);
     block = opts.seed ? prequeueOrder(opts.seed, users) : users;
     for (const b of users) inBlock.add(b);
     counts.block = users.length;
@@ -204,6 +207,7 @@ function replayLog(
         if (waiting.has(u)) f.once.add(`${u} entered again while waiting (${r.id})`);
         waiting.delete(u);
         waiting.set(u, r.seq);
+        enteredAt.set(u, Date.parse(r.at));
         break;
       case "admit":
         admit(r);

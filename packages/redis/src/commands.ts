@@ -6,6 +6,7 @@ import gateSync from "./lua/gate-sync-5.lua";
 import clock from "./lua/includes/clock.lua";
 import eventState from "./lua/includes/event-state.lua";
 import log from "./lua/includes/log.lua";
+import prequeue from "./lua/includes/prequeue.lua";
 import queueAnswer from "./lua/includes/queue-answer.lua";
 import slot from "./lua/includes/slot.lua";
 import switches from "./lua/includes/switches.lua";
@@ -15,6 +16,7 @@ import leave from "./lua/leave-5.lua";
 import release from "./lua/release-1.lua";
 import retire from "./lua/retire-n.lua";
 import schedule from "./lua/schedule-8.lua";
+import shuffle from "./lua/shuffle-4.lua";
 import status from "./lua/status-8.lua";
 import setSwitch from "./lua/switch-1.lua";
 import warm from "./lua/warm-2.lua";
@@ -30,6 +32,7 @@ const includes: Record<string, string> = {
   "queue-answer": queueAnswer,
   switches,
   log,
+  prequeue,
 };
 
 export function withIncludes(lua: string): string {
@@ -47,10 +50,11 @@ export function withIncludes(lua: string): string {
 const scripts = {
   rgGateSyncV3: { lua: gateSync, numberOfKeys: 5 },
   rgAdmitV5: { lua: admit, numberOfKeys: 7 },
-  rgEnterV5: { lua: enter, numberOfKeys: 10 },
-  rgStatusV4: { lua: status, numberOfKeys: 8 },
+  rgEnterV6: { lua: enter, numberOfKeys: 10 },
+  rgStatusV5: { lua: status, numberOfKeys: 8 },
   rgLeaveV3: { lua: leave, numberOfKeys: 5 },
-  rgScheduleV5: { lua: schedule, numberOfKeys: 8 },
+  rgScheduleV6: { lua: schedule, numberOfKeys: 8 },
+  rgShuffleV2: { lua: shuffle, numberOfKeys: 4 },
   rgIssueV4: { lua: issue, numberOfKeys: 6 },
   rgWarmV1: { lua: warm, numberOfKeys: 2 },
   rgLeaseV1: { lua: lease, numberOfKeys: 2 },
@@ -93,7 +97,7 @@ declare module "ioredis" {
       log: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgEnterV5(
+    rgEnterV6(
       meta: string,
       remaining: string,
       issued: string,
@@ -106,7 +110,7 @@ declare module "ioredis" {
       log: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgStatusV4(
+    rgStatusV5(
       meta: string,
       remaining: string,
       issued: string,
@@ -125,7 +129,7 @@ declare module "ioredis" {
       log: string,
       userId: string,
     ): Result<number, Context>;
-    rgScheduleV5(
+    rgScheduleV6(
       meta: string,
       remaining: string,
       waiting: string,
@@ -137,6 +141,15 @@ declare module "ioredis" {
       fence: Arg,
       done: Arg,
       limit: Arg,
+    ): Result<number[], Context>;
+    rgShuffleV2(
+      meta: string,
+      waiting: string,
+      sched: string,
+      log: string,
+      fence: Arg,
+      mode: "apply" | "finish",
+      ...pairs: Arg[]
     ): Result<number[], Context>;
     rgIssueV4(
       meta: string,

@@ -14,7 +14,8 @@ export async function redisNow(redis: RedisClient): Promise<number> {
 }
 
 export type QueueReply =
-  | { kind: "waiting"; position: number; waiting: number; rate: number; paused: boolean }
+  /** position null: the place waits for the pre-queue shuffle (includes/prequeue.lua). */
+  | { kind: "waiting"; position: number | null; waiting: number; rate: number; paused: boolean }
   | { kind: "admitted" | "issued"; expiresAt: number }
   | { kind: "queue" | "sold_out" | "not_open" | "not_found" | "not_in_queue" | "entry_closed" };
 
@@ -24,7 +25,7 @@ function parseQueueReply(reply: (string | number)[]): QueueReply {
     case "waiting":
       return {
         kind,
-        position: Number(reply[1]),
+        position: Number(reply[5]) === 1 ? null : Number(reply[1]),
         waiting: Number(reply[2]),
         rate: Number(reply[3]),
         paused: Number(reply[4]) === 1,
@@ -59,7 +60,7 @@ export async function admit(redis: RedisClient, k: EventKeys, userId: string): P
 }
 
 export async function enter(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgEnterV5(
+  const reply = await redis.rgEnterV6(
     k.meta,
     k.remaining,
     k.issued,
@@ -76,7 +77,7 @@ export async function enter(redis: RedisClient, k: EventKeys, userId: string): P
 }
 
 export async function status(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgStatusV4(
+  const reply = await redis.rgStatusV5(
     k.meta,
     k.remaining,
     k.issued,
@@ -177,12 +178,13 @@ const MAX_STEPS = 500;
 
 /**
  * One scheduler tick for one event: schedule-8.lua steps, each bounded, until the tick's work is
- * done (admitPerTick, room, stock or the queue reached), so any accepted setting works.
+ * done (admitPerTick, room, stock or the queue reached), so any accepted setting works. Stops
+ * with `shuffle: true` when the event's pre-queue must be shuffled before anyone is admitted.
  */
 export async function schedule(redis: RedisClient, k: EventKeys, fence: number): Promise<TickResult> {
   const total: TickResult = { fenced: false, moved: 0, expired: 0, evicted: 0 };
   for (let step = 0; step < MAX_STEPS; step++) {
-    const reply = await redis.rgScheduleV5(
+    const reply = await redis.rgScheduleV6(
       k.meta,
       k.remaining,
       k.waiting,
@@ -199,6 +201,7 @@ export async function schedule(redis: RedisClient, k: EventKeys, fence: number):
     total.moved += reply[0] ?? 0;
     total.expired += reply[1] ?? 0;
     total.evicted += reply[2] ?? 0;
+    if (reply[4] === 1) return { ...total, shuffle: true };
     if (reply[3] !== 1) break;
   }
   return total;
@@ -206,6 +209,8 @@ export async function schedule(redis: RedisClient, k: EventKeys, fence: number):
 
 export interface TickResult {
   fenced: boolean;
+  /** Set (true) when the pre-queue is still to be shuffled (shuffle-4.lua): nobody was admitted. */
+  shuffle?: true;
   moved: number;
   expired: number;
   evicted: number;
@@ -227,6 +232,11 @@ export interface EventMeta {
   switches: SwitchFlags;
   /** The global kill switches as last fanned out to this event (rg:switches is the record). */
   globalSwitches: SwitchFlags;
+  prequeue: "fifo" | "shuffle";
+  /** `shuffle`: the secret seed (hex). Kept in Redis for the scheduler; answered by no API before the shuffle. */
+  seed: string | null;
+  /** When the shuffle ran (ms, Redis's clock); written by shuffle-4.lua only, never by warm. */
+  shuffledAt?: number | null;
 }
 
 export function metaToFields(meta: EventMeta): (string | number)[] {
@@ -255,6 +265,10 @@ export function metaToFields(meta: EventMeta): (string | number)[] {
     switchLetters(meta.switches),
     "globalSwitches",
     switchLetters(meta.globalSwitches),
+    "prequeue",
+    meta.prequeue,
+    "seed",
+    meta.seed ?? "",
   ];
 }
 
@@ -274,6 +288,10 @@ export function parseMeta(hash: Record<string, string>): EventMeta | null {
     actWithinSeconds: Number(hash.actWithinSeconds ?? hash.admissionTtlSeconds),
     switches: parseSwitchLetters(hash.switches),
     globalSwitches: parseSwitchLetters(hash.globalSwitches),
+    // Events warmed before the setting existed are first come first served.
+    prequeue: hash.prequeue === "shuffle" ? "shuffle" : "fifo",
+    seed: hash.seed || null,
+    shuffledAt: hash.shuffledAt ? Number(hash.shuffledAt) : null,
   };
 }
 

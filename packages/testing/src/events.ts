@@ -26,6 +26,8 @@ export async function createRedisEvent(
     actWithinSeconds: 30,
     switches: { paused: false, queueAll: false, entryClosed: false },
     globalSwitches: { paused: false, queueAll: false, entryClosed: false },
+    prequeue: "fifo",
+    seed: null,
     ...overrides,
   };
   await warm(redis, keys.event(id), meta, overrides.remaining ?? meta.stock);

@@ -1,4 +1,4 @@
-import type { EventStatus, EventView } from "@rushgate/api";
+import { type EventStatus, type EventView, seedCommitment } from "@rushgate/api";
 import { type CouponEvent, eventTotals, findEvent, listEventIssuances } from "@rushgate/db";
 import { applyGlobalSwitches, type EventMeta, getGlobalSwitches, parseMeta, warm } from "@rushgate/redis";
 import type { CouponDeps } from "./app";
@@ -18,6 +18,8 @@ export function metaFromRow(row: CouponEvent): EventMeta {
     actWithinSeconds: row.actWithinSeconds,
     switches: { paused: row.paused, queueAll: row.queueAll, entryClosed: row.entryClosed },
     globalSwitches: { paused: false, queueAll: false, entryClosed: false },
+    prequeue: row.prequeue,
+    seed: row.prequeueSeed,
   };
 }
 
@@ -32,7 +34,16 @@ export function eventStatus(
   return "open";
 }
 
-export function eventView(id: number, meta: EventMeta, remaining: number): EventView {
+/**
+ * The public view of an event: the only place that decides what of the pre-queue's seed is
+ * shown. The commitment from creation on; the seed itself once the shuffle has run (Redis's
+ * meta.shuffledAt) or the event has ended (after retention, MySQL alone does not know when).
+ */
+export function eventView(id: number, meta: EventMeta, remaining: number, now = Date.now()): EventView {
+  const status = eventStatus(meta, remaining, now);
+  const shuffle = meta.prequeue === "shuffle" && meta.seed !== null;
+  const shuffledAt = shuffle ? (meta.shuffledAt ?? null) : null;
+  const reveal = shuffle && (shuffledAt !== null || status === "ended");
   return {
     id,
     name: meta.name,
@@ -40,7 +51,11 @@ export function eventView(id: number, meta: EventMeta, remaining: number): Event
     remaining: Math.max(0, remaining),
     startsAt: new Date(meta.startsAt).toISOString(),
     endsAt: new Date(meta.endsAt).toISOString(),
-    status: eventStatus(meta, remaining),
+    status,
+    prequeue: meta.prequeue,
+    seedCommitment: shuffle && meta.seed ? seedCommitment(meta.seed) : null,
+    seed: reveal ? meta.seed : null,
+    shuffledAt: shuffledAt === null ? null : new Date(shuffledAt).toISOString(),
   };
 }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@rushgate/logger";
-import { type Keys, type RedisClient, redisNow, schedule } from "@rushgate/redis";
+import { type Keys, type RedisClient, redisNow } from "@rushgate/redis";
 import type { Counter, Histogram } from "prom-client";
+import { tickEvent } from "./prequeue";
 
 export interface SchedulerOptions {
   redis: RedisClient;
@@ -30,6 +31,10 @@ export function createScheduler(options: SchedulerOptions) {
   let inflight: Promise<void> | undefined;
   let fence = 0;
 
+  /** Renews the lease during a long step (a large pre-queue's shuffle); false once it is lost. */
+  const keepLease = (held: number) => async () =>
+    (await redis.rgLeaseV1(keys.schedulerLease, keys.schedulerFence, holderId, options.leaseMs)) === held;
+
   async function tick(): Promise<{ leader: boolean; moved: number }> {
     fence = await redis.rgLeaseV1(keys.schedulerLease, keys.schedulerFence, holderId, options.leaseMs);
     if (fence === 0) return { leader: false, moved: 0 };
@@ -39,7 +44,18 @@ export function createScheduler(options: SchedulerOptions) {
     const ids = await redis.zrangebyscore(keys.events, now - ENDED_GRACE_MS, "+inf");
     if (ids.length === 0) return { leader: true, moved: 0 };
     // One call per event, issued together: one write on an auto-pipelining client.
-    const results = await Promise.allSettled(ids.map((id) => schedule(redis, keys.event(Number(id)), fence)));
+    const results = await Promise.allSettled(
+      ids.map((id) =>
+        tickEvent(redis, keys.event(Number(id)), fence, {
+          keepLease: keepLease(fence),
+          onShuffled: ({ users }) =>
+            log.info(
+              { eventId: id, users, ms: Math.round(performance.now() - started) },
+              "pre-queue shuffled",
+            ),
+        }),
+      ),
+    );
     let moved = 0;
     for (const [i, settled] of results.entries()) {
       if (settled.status === "rejected") {

@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, datetime, index, int, mysqlTable, varchar } from "drizzle-orm/mysql-core";
+import {
+  bigint,
+  boolean,
+  char,
+  datetime,
+  index,
+  int,
+  mysqlEnum,
+  mysqlTable,
+  varchar,
+} from "drizzle-orm/mysql-core";
 
 /** One row per coupon drop: the record of truth that Redis's hot copy is warmed from. */
 export const couponEvents = mysqlTable(
@@ -20,6 +30,9 @@ export const couponEvents = mysqlTable(
     paused: boolean("paused").notNull().default(false),
     queueAll: boolean("queue_all").notNull().default(false),
     entryClosed: boolean("entry_closed").notNull().default(false),
+    prequeue: mysqlEnum("prequeue", ["fifo", "shuffle"]).notNull().default("fifo"),
+    /** `shuffle` only: the secret seed (32 bytes, hex), never answered before the shuffle has run. */
+    prequeueSeed: char("prequeue_seed", { length: 64 }),
     createdAt: datetime("created_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
   },
   (t) => [index("coupon_events_ends_at_idx").on(t.endsAt)],

@@ -11,7 +11,9 @@
   Returns, in the order of includes/event-state.lua: {"not_found"} | {"issued", expiresAt} |
   {"not_open"} (ended) | {"sold_out"} | {"admitted", expiresAt} |
   {"entry_closed"} (not waiting yet, and entry is closed: includes/switches.lua) |
-  {"waiting", position (1-based), waitingCount, admissionRate, paused (1/0)}.
+  {"waiting", position (1-based), waitingCount, admissionRate, paused (1/0), pending}; pending = 1
+  while the place waits for the pre-queue shuffle (includes/prequeue.lua): the position means
+  nothing yet.
 ]]
 --- @include "clock"
 --- @include "event-state"
@@ -19,6 +21,7 @@
 --- @include "queue-answer"
 --- @include "switches"
 --- @include "log"
+--- @include "prequeue"
 local user, now = ARGV[1], redisNow()
 local settled = queueAnswer(KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[9], user, now)
 if settled then return settled end
@@ -30,8 +33,9 @@ if not rank then
   local seq = redis.call("INCR", KEYS[7])
   redis.call("ZADD", KEYS[4], seq, user)
   logAppend(KEYS[10], "entry", user, seq, now)
+  notePrequeueEntry(KEYS[1], KEYS[8], seq, now)
   rank = redis.call("ZCARD", KEYS[4]) - 1
 end
 redis.call("ZADD", KEYS[6], now, user)
 return {"waiting", rank + 1, redis.call("ZCARD", KEYS[4]), redis.call("HGET", KEYS[8], "rate") or "0",
-  sw.paused and 1 or 0}
+  sw.paused and 1 or 0, prequeuePending(KEYS[1], KEYS[8], KEYS[4], user) and 1 or 0}

@@ -45,7 +45,7 @@ describe("enter-10.lua and status-8.lua", () => {
           continue;
         }
         expect(reply.position).toBeLessThanOrEqual(previous);
-        last.set(u, reply.position);
+        last.set(u, reply.position ?? previous);
       }
     }
     expect(last.size).toBeLessThan(120);

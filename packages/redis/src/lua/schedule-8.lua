@@ -19,6 +19,9 @@
   The event's state is that of includes/event-state.lua: nothing to do when not found; ended
   or sold out clears the queue; upcoming and paused (includes/switches.lua) admit nobody.
 
+  A shuffled pre-queue (includes/prequeue.lua) whose shuffle has not run yet admits nobody:
+  the step answers {0, expired, evicted, more, 1} and the caller runs shuffle-4.lua first.
+
   Returns {moved, expired, evicted, more}, or {-1} when a newer lease holder has already ticked
   this event (the caller lost its lease and must stop).
 ]]
@@ -71,6 +74,8 @@ if state == "ended" or state == "sold_out" then
   return {0, expired, evicted, 0}
 end
 if state == "upcoming" then return {0, expired, evicted, more} end
+local pq = redis.call("HMGET", KEYS[1], "prequeue", "shuffledAt")
+if pq[1] == "shuffle" and not pq[2] then return {0, expired, evicted, more, 1} end
 if eventSwitches(KEYS[1]).paused then
   -- Paused (includes/switches.lua): nobody moves. The rate measured before keeps standing, and
   -- its clock restarts so that the pause does not count as a slow tick once admissions resume.

@@ -1,4 +1,4 @@
-import { parseExport, verifyFairness } from "@rushgate/api";
+import { parseExport, seedCommitment, verifyFairness } from "@rushgate/api";
 import { findEvent, insertAdmissionLog, type NewAdmissionLogRow } from "@rushgate/db";
 import {
   type RedisFixture,
@@ -105,7 +105,8 @@ describe("GET /admin/api/events/:eventId/admissions", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
     const ex = parseExport(await res.text());
     expect(ex.event).toMatchObject({ eventId, stock: 1, issued: 0 });
-    expect(ex.event).not.toHaveProperty("prequeue");
+    expect(ex.event).toMatchObject({ prequeue: "fifo" });
+    expect(ex.event).not.toHaveProperty("seedCommitment");
     expect(ex.records).toEqual([]);
     expect(ex.end).toEqual({ type: "end", records: 0 });
   });
@@ -114,9 +115,9 @@ describe("GET /admin/api/events/:eventId/admissions", () => {
     const eventId = await createEvent(1);
     const row = await findEvent(deps.db, { id: eventId });
     if (!row) throw new Error("event not found");
-    const fair = { ...row, prequeue: "shuffle", seed: "ab".repeat(32), seedCommitment: "c0ffee" };
+    const fair = { ...row, prequeue: "shuffle" as const, prequeueSeed: "ab".repeat(32) };
     const before = exportEvent(fair, 0, row.startsAt.getTime() - 1);
-    expect(before).toMatchObject({ prequeue: "shuffle", seedCommitment: "c0ffee" });
+    expect(before).toMatchObject({ prequeue: "shuffle", seedCommitment: seedCommitment("ab".repeat(32)) });
     expect(before).not.toHaveProperty("seed");
     expect(exportEvent(fair, 0, row.startsAt.getTime())).toMatchObject({ seed: "ab".repeat(32) });
   });

@@ -9,6 +9,7 @@ import {
   exportQuerySchema,
   type LogKind,
   type LogRecord,
+  seedCommitment,
 } from "@rushgate/api";
 import {
   type AdmissionLogExportRow,
@@ -54,13 +55,12 @@ export function registerAdminAdmissions(app: Hono<AppEnv>, deps: CouponDeps) {
 }
 
 /**
- * The pre-queue fields come from the event row where it has them (the pre-queue setting); the
- * seed only once the event has started, since the shuffle runs at the start and the seed must not
- * be known before it.
+ * The pre-queue fields of the event row: the commitment from the first, the seed only once the
+ * event has started, since the shuffle runs at the start and the seed must not be known before it.
  */
 export function exportEvent(row: CouponEvent, issued: number, now: number): ExportEvent {
-  const fair = row as CouponEvent & { prequeue?: unknown; seedCommitment?: unknown; seed?: unknown };
   const started = now >= row.startsAt.getTime();
+  const seed = row.prequeue === "shuffle" ? row.prequeueSeed : null;
   return {
     type: "event",
     eventId: row.id,
@@ -68,9 +68,9 @@ export function exportEvent(row: CouponEvent, issued: number, now: number): Expo
     stock: row.stock,
     startsAt: row.startsAt.toISOString(),
     endsAt: row.endsAt.toISOString(),
-    ...(fair.prequeue === "fifo" || fair.prequeue === "shuffle" ? { prequeue: fair.prequeue } : {}),
-    ...(typeof fair.seedCommitment === "string" ? { seedCommitment: fair.seedCommitment } : {}),
-    ...(started && typeof fair.seed === "string" ? { seed: fair.seed } : {}),
+    prequeue: row.prequeue,
+    ...(seed ? { seedCommitment: seedCommitment(seed) } : {}),
+    ...(seed && started ? { seed } : {}),
     issued,
     exportedAt: new Date(now).toISOString(),
   };

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { ApiError, createEventSchema, eventParamSchema } from "@rushgate/api";
 import { countIssuances, insertEvent } from "@rushgate/db";
 import { gateSync } from "@rushgate/redis";
@@ -12,7 +13,13 @@ export function registerAdminEvents(app: Hono<AppEnv>, deps: CouponDeps) {
 
   app.post("/admin/api/events", admin, validate("json", createEventSchema), async (c) => {
     const input = c.req.valid("json");
-    const row = await insertEvent(deps.db, { ...input, rpmThreshold: input.rpmThreshold ?? null });
+    // The pre-queue's seed is made here, before anyone can enter, and only its commitment is shown.
+    const prequeueSeed = input.prequeue === "shuffle" ? randomBytes(32).toString("hex") : null;
+    const row = await insertEvent(deps.db, {
+      ...input,
+      rpmThreshold: input.rpmThreshold ?? null,
+      prequeueSeed,
+    });
     await warmEvent(deps, row.id);
     deps.events.created(row.id);
     c.get("log").info({ eventId: row.id, stock: row.stock }, "event created");

@@ -13,13 +13,17 @@ export function registerEvents(app: Hono<AppEnv>, deps: CouponDeps) {
 
   async function readList(): Promise<EventView[]> {
     const rows = await listActiveEvents(deps.db, { now: new Date() });
-    // Each event's counter lives on its own cluster slot: separate calls, sent together.
-    const remaining = await Promise.all(rows.map((row) => deps.redis.get(deps.keys.event(row.id).remaining)));
+    // Each event's keys live on their own cluster slot: separate calls, sent together.
+    const [remaining, shuffledAt] = await Promise.all([
+      Promise.all(rows.map((row) => deps.redis.get(deps.keys.event(row.id).remaining))),
+      Promise.all(rows.map((row) => deps.redis.hget(deps.keys.event(row.id).meta, "shuffledAt"))),
+    ]);
     const events: EventView[] = [];
     for (const [i, row] of rows.entries()) {
       const value = remaining[i];
       if (value == null) await warmEvent(deps, row.id);
-      events.push(eventView(row.id, metaFromRow(row), value == null ? row.stock : Number(value)));
+      const meta = { ...metaFromRow(row), shuffledAt: shuffledAt[i] ? Number(shuffledAt[i]) : null };
+      events.push(eventView(row.id, meta, value == null ? row.stock : Number(value)));
     }
     return events;
   }

@@ -44,8 +44,10 @@ export function QueuePage({ event, state, from, m }: QueuePageProps) {
       </Layout>
     );
   const s = state;
-  const top = Math.max(from, s.position);
-  const pct = progressPercent(s.position, top);
+  // null: the place waits for the pre-queue's shuffle at the start; the script fills it in.
+  const position = s.position;
+  const top = position === null ? from : Math.max(from, position);
+  const pct = position === null ? 0 : progressPercent(position, top);
   const refreshSeconds = Math.min(5, Math.max(1, Math.ceil(s.pollAfterMs / 1000)));
   const upcoming = Date.parse(event.startsAt) > Date.now();
   return (
@@ -62,9 +64,11 @@ export function QueuePage({ event, state, from, m }: QueuePageProps) {
       <p class="eyebrow">{m.t("queue.eyebrow")}</p>
       <h1>{event.name}</h1>
       <p class="lead">
-        {upcoming
-          ? m.rich("queue.leadUpcoming", { time: <Time at={event.startsAt} m={m} /> })
-          : m.t("queue.leadBusy")}
+        {event.prequeue === "shuffle"
+          ? m.rich("queue.prequeueRule", { time: <Time at={event.startsAt} m={m} /> })
+          : upcoming
+            ? m.rich("queue.leadUpcoming", { time: <Time at={event.startsAt} m={m} /> })
+            : m.t("queue.leadBusy")}
       </p>
       <div id="paused" hidden={!s.paused}>
         <Notice kind="warn" title={m.t("queue.paused")}>
@@ -75,19 +79,27 @@ export function QueuePage({ event, state, from, m }: QueuePageProps) {
         id="queue"
         data-event={String(event.id)}
         data-from={String(top)}
-        data-position={String(s.position)}
+        data-position={position === null ? "" : String(position)}
         data-poll={String(s.pollAfterMs)}
       >
         <div id="queue-card" class="card">
           <p class="big" aria-live="polite" aria-atomic="true">
-            <strong id="position">{m.number(s.position)}</strong>
+            <strong id="position">
+              {position === null ? m.t("queue.pendingValue") : m.number(position)}
+            </strong>
             <span id="position-label">
-              {s.position === 1 ? m.t("queue.next") : m.t("queue.number", { position: s.position })}
+              {position === null
+                ? m.t("queue.pendingLabel")
+                : position === 1
+                  ? m.t("queue.next")
+                  : m.t("queue.number", { position })}
             </span>
           </p>
           <dl class="facts">
             <dt>{m.t("queue.ahead")}</dt>
-            <dd id="ahead">{m.t("queue.people", { count: s.position - 1 })}</dd>
+            <dd id="ahead">
+              {position === null ? m.t("queue.pendingValue") : m.t("queue.people", { count: position - 1 })}
+            </dd>
             <dt>{m.t("queue.eta")}</dt>
             <dd id="eta">{s.paused ? m.t("queue.pausedEta") : m.eta(s.etaSeconds)}</dd>
             <dt>{m.t("queue.waiting")}</dt>
@@ -149,7 +161,7 @@ export function registerQueuePage(app: Hono<AppEnv>, deps: RouterDeps, secure: M
         <QueuePage
           event={event}
           state={result.body}
-          from={Number.isSafeInteger(from) && from > 0 ? from : result.body.position}
+          from={Number.isSafeInteger(from) && from > 0 ? from : (result.body.position ?? 0)}
           m={m}
         />,
       );

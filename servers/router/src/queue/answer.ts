@@ -1,22 +1,26 @@
-import { ApiError } from "@rushgate/api";
+import { ApiError, type WaitingBody } from "@rushgate/api";
 import type { QueueReply } from "@rushgate/redis";
 import { admittedBody } from "@rushgate/token";
-import { etaSeconds, pausedPollMs, pollAfterMs } from "./poll";
+import { etaSeconds, pollAfterMs, slowPollMs } from "./poll";
 
 /** Turns a queue script's reply into the JSON body of SPEC §6 (errors are thrown as ApiError). */
 export function queueAnswer(reply: QueueReply, ctx: { secret: string; eventId: number; userId: string }) {
   switch (reply.kind) {
     case "waiting": {
-      // Paused: nobody moves, so there is no honest ETA; the place is kept.
-      const eta = reply.paused ? null : etaSeconds(reply.position, reply.rate);
-      const body = {
-        status: "waiting" as const,
+      // Paused: nobody moves, so there is no honest ETA; the place is kept. A null position: the
+      // place is drawn by the shuffle at the start (README, "Fairness: the pre-queue").
+      const still = reply.paused || reply.position === null;
+      const eta = reply.position === null || reply.paused ? null : etaSeconds(reply.position, reply.rate);
+      const body: WaitingBody = {
+        status: "waiting",
         position: reply.position,
         waiting: reply.waiting,
         etaSeconds: eta,
-        pollAfterMs: reply.paused ? pausedPollMs() : pollAfterMs(eta),
+        pollAfterMs: still ? slowPollMs() : pollAfterMs(eta),
       };
-      return reply.paused ? { ...body, paused: true as const } : body;
+      if (reply.paused) body.paused = true;
+      if (reply.position === null) body.prequeue = "shuffle";
+      return body;
     }
     case "admitted":
     case "issued":

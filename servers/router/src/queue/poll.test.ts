@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { etaSeconds, MAX_POLL_MS, MIN_POLL_MS, pausedPollMs, pollAfterMs } from "./poll";
+import { etaSeconds, MAX_POLL_MS, MIN_POLL_MS, pollAfterMs, slowPollMs } from "./poll";
 
 describe("queue pacing", () => {
   it("has no ETA until an admission rate is known", () => {
@@ -21,8 +21,9 @@ describe("queue pacing", () => {
     expect(pollAfterMs(3600, 6)).toBe(2000);
   });
 
-  it("polls slowly while admissions are paused, still inside the idle timeout", () => {
-    expect(pausedPollMs()).toBe(MAX_POLL_MS);
-    expect(pausedPollMs(6)).toBe(2000);
+  it("polls slowly while the place cannot move (paused, or drawn at the start), still inside the idle timeout", () => {
+    expect(slowPollMs()).toBe(MAX_POLL_MS);
+    expect(slowPollMs(15)).toBe(5000);
+    expect(slowPollMs(6)).toBe(2000);
   });
 });

@@ -24,10 +24,11 @@ export function pollAfterMs(eta: number | null, idleTimeoutSeconds = 30): number
 }
 
 /**
- * While admissions are paused nobody moves, so everyone polls as slowly as the idle timeout
- * allows: a pause must not turn the far end of a long line into 1 s polls. Resuming is seen
- * within one such interval, well inside the act-by deadline of whoever is admitted first.
+ * A place that cannot move for now (admissions paused, or a place still to be drawn by the
+ * pre-queue's shuffle at the start) polls as slowly as the idle timeout allows: a pause or a large
+ * pre-queue must not turn a long line into 1 s polls. A change is seen within one such interval,
+ * well inside the act-by deadline of whoever is admitted first.
  */
-export function pausedPollMs(idleTimeoutSeconds = 30): number {
+export function slowPollMs(idleTimeoutSeconds = 30): number {
   return pollCeiling(idleTimeoutSeconds);
 }

@@ -26,6 +26,9 @@ local function logQueuedAdmissions(logKey, waitingKey, runningKey, users, from, 
   local held = redis.call("ZMSCORE", runningKey, unpack(users, from, to))
   for i = from, to do
     if held[i - from + 1] then logAppend(logKey, "expire", users[i], nil, now) end
-    logAppend(logKey, "admit", users[i], seqs[i - from + 1], now, "queued")
+    -- A member of a shuffled pre-queue block has a drawn score (< 0), not an entry sequence.
+    local seq = seqs[i - from + 1]
+    if seq and tonumber(seq) < 0 then seq = nil end
+    logAppend(logKey, "admit", users[i], seq, now, "queued")
   end
 end

@@ -2,7 +2,8 @@
  * The waiting room's script. The page has already joined the queue (server side); this polls the
  * status at the `pollAfterMs` the server asks for, moves the numbers and the progress bar, backs
  * off on network errors (and says so), reloads to re-join if the place was lost, goes on to the
- * event page once admitted, and stops at once on "sold out".
+ * event page once admitted, and stops at once on "sold out". A place still to be drawn by the
+ * pre-queue's shuffle (position null) shows the page's pending text until it has a number.
  */
 
 export const queueJs = `(function () {
@@ -25,6 +26,16 @@ export const queueJs = `(function () {
   }
 
   function render(s) {
+    if (s.position === null) {
+      rg.text(rg.$("position"), rg.t("queue.pendingValue"));
+      rg.text(rg.$("position-label"), rg.t("queue.pendingLabel"));
+      rg.text(rg.$("ahead"), rg.t("queue.pendingValue"));
+      rg.text(rg.$("waiting"), rg.t("queue.people", { count: s.waiting }));
+      rg.text(rg.$("eta"), s.paused ? rg.t("queue.pausedEta") : rg.eta(null));
+      rg.$("paused").hidden = !s.paused;
+      lastPosition = null;
+      return;
+    }
     if (s.position > from) from = s.position;
     sessionStorage.setItem(key, String(from));
     // The live region changes only when the position does, so screen readers are not flooded.
@@ -99,7 +110,7 @@ export const queueJs = `(function () {
     });
   }
 
-  progress(lastPosition || from);
+  if (lastPosition) progress(lastPosition);
   schedule(Number(root.getAttribute("data-poll")) || 1000);
 })();
 `;

@@ -104,6 +104,10 @@ export const en = {
   "queue.soldOutDetail": "Every coupon has been given out, so there is no need to wait any longer. Sorry!",
   "queue.ended": "This drop has ended",
   "queue.endedDetail": "The line is closed.",
+  "queue.prequeueRule":
+    "Everyone here before {time} gets a random place at {time}; after that, first come first served.",
+  "queue.pendingValue": "—",
+  "queue.pendingLabel": "Your place in line is drawn at random when the drop opens",
   "queue.paused": "Admissions are paused",
   "queue.pausedDetail":
     "The organisers have paused the line for a moment. You keep your place; it moves on as soon as admissions resume.",

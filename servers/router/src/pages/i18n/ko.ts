@@ -93,6 +93,10 @@ export const ko: Catalogue = {
   "queue.soldOutDetail": "준비한 쿠폰이 모두 나가서 더 기다리지 않으셔도 돼요. 아쉽지만 다음 기회에 만나요!",
   "queue.ended": "종료된 이벤트예요",
   "queue.endedDetail": "대기열이 닫혔어요.",
+  "queue.prequeueRule":
+    "{time} 전에 들어온 분들은 {time}에 무작위로 순서가 정해져요. 그 뒤에 오신 분들은 먼저 온 순서대로 입장해요.",
+  "queue.pendingValue": "미정",
+  "queue.pendingLabel": "이벤트가 열리면 대기 순서가 무작위로 정해져요",
   "queue.paused": "입장이 잠시 멈췄어요",
   "queue.pausedDetail":
     "주최 측에서 대기열을 잠시 멈췄어요. 순서는 그대로 유지되고, 입장이 다시 시작되면 바로 이어서 진행돼요.",

@@ -22,6 +22,10 @@ const event = (over: Partial<EventView> = {}): EventView => ({
   startsAt: iso(-60_000),
   endsAt: iso(3_600_000),
   status: "open",
+  prequeue: "fifo",
+  seedCommitment: null,
+  seed: null,
+  shuffledAt: null,
   ...over,
 });
 const waiting = (over: Partial<WaitingBody> = {}): WaitingBody =>
