@@ -1,3 +1,4 @@
+export * from "./changes";
 export * from "./errors";
 export * from "./fairness";
 export * from "./schemas";

@@ -1,5 +1,7 @@
 import type { Callback, Cluster, Redis, Result } from "ioredis";
 import admit from "./lua/admit-6.lua";
+import applyChanges from "./lua/apply-changes-7.lua";
+import cancelChange from "./lua/cancel-change-3.lua";
 import enter from "./lua/enter-9.lua";
 import gateSync from "./lua/gate-sync-5.lua";
 import clock from "./lua/includes/clock.lua";
@@ -48,6 +50,8 @@ const scripts = {
   rgWarmV1: { lua: warm, numberOfKeys: 2 },
   rgLeaseV1: { lua: lease, numberOfKeys: 2 },
   rgReleaseV1: { lua: release, numberOfKeys: 1 },
+  rgApplyChangesV1: { lua: applyChanges, numberOfKeys: 7 },
+  rgCancelChangeV1: { lua: cancelChange, numberOfKeys: 3 },
 } as const;
 
 export function defineCommands<R extends Redis | Cluster>(redis: R): R {
@@ -137,5 +141,16 @@ declare module "ioredis" {
       callback?: Callback<number>,
     ): Result<number, Context>;
     rgReleaseV1(lease: string, holder: string): Result<number, Context>;
+    rgApplyChangesV1(
+      meta: string,
+      due: string,
+      changes: string,
+      applied: string,
+      sched: string,
+      flow: string,
+      issued: string,
+      fence: Arg,
+    ): Result<Reply, Context>;
+    rgCancelChangeV1(due: string, changes: string, applied: string, id: Arg): Result<number, Context>;
   }
 }

@@ -17,6 +17,14 @@ export interface EventKeys {
   rpm: string;
   /** Set of users whose issuance job is in BullMQ's failed set (the issuer keeps it). */
   failed: string;
+  /** Sorted set: scheduled change id -> apply at (ms), pending ones only. */
+  changesDue: string;
+  /** Hash: scheduled change id -> JSON of the settings it sets, pending ones only. */
+  changes: string;
+  /** Hash: change id -> applied at (ms), until the issuer has written it back to MySQL. */
+  changesApplied: string;
+  /** Hash: the scheduler's measured tick period and issue rate (for the what-if preview). */
+  flow: string;
 }
 
 export interface Keys {
@@ -57,6 +65,10 @@ export function createKeys(prefix = "rg"): Keys {
         sched: `${t}:sched`,
         rpm: `${t}:rpm`,
         failed: `${t}:failed`,
+        changesDue: `${t}:changes:due`,
+        changes: `${t}:changes`,
+        changesApplied: `${t}:changes:applied`,
+        flow: `${t}:flow`,
       };
     },
   };

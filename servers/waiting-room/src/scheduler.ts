@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@rushgate/logger";
-import { type Keys, type RedisClient, redisNow, schedule } from "@rushgate/redis";
+import { applyChanges, type Keys, type RedisClient, redisNow, schedule } from "@rushgate/redis";
 import type { Counter, Histogram } from "prom-client";
 
 export interface SchedulerOptions {
@@ -30,6 +30,15 @@ export function createScheduler(options: SchedulerOptions) {
   let inflight: Promise<void> | undefined;
   let fence = 0;
 
+  async function tickEvent(eventId: number) {
+    const k = keys.event(eventId);
+    const changes = await applyChanges(redis, k, fence);
+    if (changes.fenced) return { fenced: true, moved: 0, expired: 0, evicted: 0 };
+    if (changes.applied.length > 0)
+      log.info({ eventId, changes: changes.applied }, "scheduled changes applied");
+    return schedule(redis, k, fence);
+  }
+
   async function tick(): Promise<{ leader: boolean; moved: number }> {
     fence = await redis.rgLeaseV1(keys.schedulerLease, keys.schedulerFence, holderId, options.leaseMs);
     if (fence === 0) return { leader: false, moved: 0 };
@@ -38,8 +47,9 @@ export function createScheduler(options: SchedulerOptions) {
     const now = await redisNow(redis);
     const ids = await redis.zrangebyscore(keys.events, now - ENDED_GRACE_MS, "+inf");
     if (ids.length === 0) return { leader: true, moved: 0 };
-    // One call per event, issued together: one write on an auto-pipelining client.
-    const results = await Promise.allSettled(ids.map((id) => schedule(redis, keys.event(Number(id)), fence)));
+    // One call per event, issued together: one write on an auto-pipelining client. Due setting
+    // changes apply first, so a tick at a change's time already admits by the new settings.
+    const results = await Promise.allSettled(ids.map((id) => tickEvent(Number(id))));
     let moved = 0;
     for (const [i, settled] of results.entries()) {
       if (settled.status === "rejected") {

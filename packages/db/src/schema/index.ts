@@ -1,2 +1,3 @@
 export * from "./coupon-events";
 export * from "./coupon-issuances";
+export * from "./scheduled-changes";
