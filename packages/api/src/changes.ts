@@ -60,7 +60,8 @@ const rampSchema = z
  */
 export const scheduleSchema = z
   .object({
-    changes: z.array(changeSchema).max(MAX_PENDING_CHANGES).default([]),
+    // 100 changes fit the 16 KiB body limit; more come as ramps or further requests.
+    changes: z.array(changeSchema).max(100).default([]),
     ramps: z.array(rampSchema).max(20).default([]),
   })
   .strict()

@@ -87,3 +87,21 @@ export async function readFlow(redis: RedisClient, k: EventKeys): Promise<Flow> 
     issueRate: issueRate ? Number(issueRate) : null,
   };
 }
+
+/**
+ * Writes settings to the live meta now (update-settings-1.lua) and answers their values before,
+ * or null when the event is not in Redis. A null rpmThreshold is stored as "" (global).
+ */
+export async function updateSettings(
+  redis: RedisClient,
+  k: EventKeys,
+  set: ChangeSet,
+): Promise<ChangeSet | null> {
+  const fields = Object.entries(set);
+  const reply = await redis.rgUpdateSettingsV1(
+    k.meta,
+    ...fields.flatMap(([f, v]) => [f, v === null ? "" : v]),
+  );
+  if (Number(reply[0]) !== 1) return null;
+  return Object.fromEntries(fields.map(([f], i) => [f, reply[i + 1] === "" ? null : Number(reply[i + 1])]));
+}

@@ -14,6 +14,7 @@ import leave from "./lua/leave-4.lua";
 import release from "./lua/release-1.lua";
 import schedule from "./lua/schedule-7.lua";
 import status from "./lua/status-8.lua";
+import updateSettings from "./lua/update-settings-1.lua";
 import warm from "./lua/warm-2.lua";
 
 type Arg = string | number;
@@ -52,6 +53,7 @@ const scripts = {
   rgReleaseV1: { lua: release, numberOfKeys: 1 },
   rgApplyChangesV1: { lua: applyChanges, numberOfKeys: 7 },
   rgCancelChangeV1: { lua: cancelChange, numberOfKeys: 3 },
+  rgUpdateSettingsV1: { lua: updateSettings, numberOfKeys: 1 },
 } as const;
 
 export function defineCommands<R extends Redis | Cluster>(redis: R): R {
@@ -152,5 +154,6 @@ declare module "ioredis" {
       fence: Arg,
     ): Result<Reply, Context>;
     rgCancelChangeV1(due: string, changes: string, applied: string, id: Arg): Result<number, Context>;
+    rgUpdateSettingsV1(meta: string, ...fields: Arg[]): Result<Reply, Context>;
   }
 }

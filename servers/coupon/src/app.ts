@@ -8,6 +8,7 @@ import type { Counter, Histogram } from "prom-client";
 import type { Enqueuer } from "./enqueue";
 import type { CouponEnv } from "./env";
 import type { EventCache } from "./events";
+import { registerAdminChanges } from "./routes/admin-changes";
 import { registerAdminEvents } from "./routes/admin-events";
 import { registerEvents } from "./routes/events";
 import { issueRoute } from "./routes/issue";
@@ -40,5 +41,6 @@ export function createApp(deps: CouponDeps): Hono<AppEnv> {
   registerEvents(app, deps);
   registerMe(app, deps);
   registerAdminEvents(app, deps);
+  registerAdminChanges(app, deps);
   return app;
 }

@@ -6,6 +6,7 @@ import { counter, createMetrics, listen, metricsPort, type RunningServer } from 
 import { Queue } from "bullmq";
 import { Histogram } from "prom-client";
 import { createApp } from "./app";
+import { startChangeWriteBack } from "./changes";
 import { type IssuerEnv, parseIssuerEnv } from "./env";
 import { startReconciler } from "./reconciler";
 import { createIssuerWorker } from "./worker";
@@ -54,6 +55,13 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
     retentionMs: env.EVENT_RETENTION_SECONDS * 1000,
     intervalMs: env.RECONCILE_INTERVAL_MS,
   });
+  const changes = startChangeWriteBack({
+    redis,
+    keys,
+    db: database.db,
+    log: logger.child({ component: "changes" }),
+    intervalMs: 1_000,
+  });
   worker.start();
   const app = createApp({ redis, db: database.db, logger, metrics });
   return listen({
@@ -65,6 +73,7 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
     logger,
     onClose: async () => {
       await reconciler.stop();
+      await changes.stop();
       await worker.stop();
       await queue.close();
       await closeRedis(redis);

@@ -17,7 +17,7 @@ async function forward(c: Context<AppEnv>, upstream: Upstream, userId?: string):
   if (authorization) headers.authorization = authorization;
   const contentType = c.req.header("content-type");
   if (contentType) headers["content-type"] = contentType;
-  const method = c.req.method as "GET" | "POST" | "PUT";
+  const method = c.req.method as "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   const body = method === "GET" ? undefined : Buffer.from(await c.req.arrayBuffer());
   const url = c.req.url;
   const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
@@ -41,6 +41,11 @@ export function registerForwarded(app: Hono<AppEnv>, deps: RouterDeps) {
 
   const admin = requireAdmin(deps.env.ADMIN_TOKEN);
   app.post("/admin/api/events", admin, toCoupon);
+  // Live settings, scheduled changes and their preview (issue 13).
+  app.patch("/admin/api/events/:eventId", admin, event, toCoupon);
+  app.on(["GET", "POST"], "/admin/api/events/:eventId/changes", admin, event, toCoupon);
+  app.delete("/admin/api/events/:eventId/changes/:changeId", admin, toCoupon);
+  app.post("/admin/api/events/:eventId/preview", admin, event, toCoupon);
   app.get("/admin/api/events/:eventId/stats", admin, event, async (c) => {
     const { eventId } = c.req.valid("param");
     const res = await toCoupon(c);
