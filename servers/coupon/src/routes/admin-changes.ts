@@ -107,7 +107,8 @@ export function registerAdminChanges(app: Hono<AppEnv>, deps: CouponDeps) {
   app.get("/admin/api/events/:eventId/changes", admin, event, async (c) => {
     const { eventId } = c.req.valid("param");
     await requireEvent(eventId);
-    return c.json({ changes: await changeViews(deps, eventId, await listChanges(deps.db, { eventId })) });
+    const [settings, rows] = await Promise.all([liveSettings(eventId), listChanges(deps.db, { eventId })]);
+    return c.json({ settings, changes: await changeViews(deps, eventId, rows) });
   });
 
   app.delete(

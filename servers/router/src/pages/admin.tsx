@@ -11,6 +11,7 @@ import type { Hono, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { RouterDeps } from "../app";
 import { isHttps } from "../identity";
+import { ChangesPanel } from "./admin-changes";
 import { page } from "./event";
 import { Layout, Notice, render } from "./layout";
 
@@ -130,6 +131,7 @@ export function DashboardPage(props: { threshold: number }) {
             <div id="event-msg" role="status" class="notice small" />
           </form>
         </details>
+        <ChangesPanel />
       </section>
     </Layout>
   );

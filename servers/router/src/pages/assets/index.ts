@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { adminJs } from "./admin";
+import { adminChangesJs } from "./admin-changes";
 import { commonJs } from "./common";
 import { appCss } from "./css";
 import { eventJs } from "./event";
@@ -23,7 +24,7 @@ export const assets: Record<string, Asset> = {
   "app.css": asset(appCss.trim(), "text/css; charset=utf-8"),
   "queue.js": asset(commonJs + queueJs, js),
   "event.js": asset(commonJs + eventJs, js),
-  "admin.js": asset(commonJs + adminJs, js),
+  "admin.js": asset(commonJs + adminJs + adminChangesJs, js),
   "common.js": asset(commonJs, js),
 };
 
