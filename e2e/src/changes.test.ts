@@ -97,7 +97,8 @@ describe("scheduled changes", () => {
       setting,
       from: 1,
       to,
-      startAt: iso(now + 1_000 + offset),
+      // Far enough ahead that none has applied (and left the pending count) before the next POST.
+      startAt: iso(now + 8_000 + offset),
       durationSeconds: 2,
       steps: MAX_PENDING_CHANGES / 10,
     });

@@ -4,23 +4,26 @@ import { couponEvents, type ScheduledChange, scheduledChanges } from "../schema"
 
 export type ChangeSettings = Record<string, number | null>;
 
-/** Inserts the steps of a schedule in one statement; answers them with their ids, in order. */
+/**
+ * Inserts the steps of a schedule in one transaction, one row each: a multi-row INSERT's ids are
+ * not consecutive under MySQL 8's default interleaved auto-increment, so each id is its own.
+ */
 export async function insertChanges(
   db: Db,
   params: { eventId: number; changes: { at: number; set: ChangeSettings }[] },
 ): Promise<ScheduledChange[]> {
-  const [result] = await db.insert(scheduledChanges).values(
-    params.changes.map((c) => ({
-      eventId: params.eventId,
-      applyAt: new Date(c.at),
-      settings: JSON.stringify(c.set),
-    })),
-  );
-  // One multi-row INSERT takes consecutive auto-increment ids (innodb_autoinc_lock_mode <= 2 for
-  // a simple insert), starting at insertId.
-  const ids = params.changes.map((_, i) => result.insertId + i);
+  const ids = await db.transaction(async (tx) => {
+    const out: number[] = [];
+    for (const c of params.changes) {
+      const [result] = await tx
+        .insert(scheduledChanges)
+        .values({ eventId: params.eventId, applyAt: new Date(c.at), settings: JSON.stringify(c.set) });
+      out.push(result.insertId);
+    }
+    return out;
+  });
   const rows = await db.select().from(scheduledChanges).where(inArray(scheduledChanges.id, ids));
-  return rows.sort((a, b) => a.id - b.id);
+  return rows.sort((a, b) => a.applyAt.getTime() - b.applyAt.getTime() || a.id - b.id);
 }
 
 export async function deleteChanges(db: Db, params: { ids: number[] }): Promise<void> {
