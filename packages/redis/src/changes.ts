@@ -27,6 +27,7 @@ export async function applyChanges(
   redis: RedisClient,
   k: EventKeys,
   fence: number,
+  previous: { moved: number; expired: number } = { moved: 0, expired: 0 },
 ): Promise<{ fenced: boolean; applied: number[] }> {
   const reply = await redis.rgApplyChangesV1(
     k.meta,
@@ -37,6 +38,8 @@ export async function applyChanges(
     k.flow,
     k.issued,
     fence,
+    previous.moved,
+    previous.expired,
   );
   if (Number(reply[0]) === -1) return { fenced: true, applied: [] };
   return { fenced: false, applied: reply.slice(1).map(Number) };
@@ -78,13 +81,24 @@ export interface Flow {
   tickMs: number | null;
   /** Issues per second, measured over windows of at least a second; null before one. */
   issueRate: number | null;
+  /** Totals the scheduler reported: moved into running, and slots that expired unused. */
+  admitted: number;
+  expired: number;
 }
 
 export async function readFlow(redis: RedisClient, k: EventKeys): Promise<Flow> {
-  const [tickMs, issueRate] = await redis.hmget(k.flow, "tickMs", "issueRate");
+  const [tickMs, issueRate, admitted, expired] = await redis.hmget(
+    k.flow,
+    "tickMs",
+    "issueRate",
+    "admitted",
+    "expired",
+  );
   return {
     tickMs: tickMs ? Number(tickMs) : null,
     issueRate: issueRate ? Number(issueRate) : null,
+    admitted: Number(admitted ?? 0),
+    expired: Number(expired ?? 0),
   };
 }
 

@@ -152,6 +152,8 @@ declare module "ioredis" {
       flow: string,
       issued: string,
       fence: Arg,
+      moved: Arg,
+      expired: Arg,
     ): Result<Reply, Context>;
     rgCancelChangeV1(due: string, changes: string, applied: string, id: Arg): Result<number, Context>;
     rgUpdateSettingsV1(meta: string, ...fields: Arg[]): Result<Reply, Context>;

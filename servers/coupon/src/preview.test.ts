@@ -10,6 +10,8 @@ const base: PreviewInputs = {
   arrivalsPerSecond: 0,
   admissionRate: 200,
   issueRate: 200,
+  admittedTotal: 0,
+  expiredTotal: 0,
   tickMs: 500,
   admitPerTick: 100,
   runningCapacity: 100_000,
@@ -41,6 +43,12 @@ describe("the what-if model", () => {
     const seconds = ((f.servedAt ?? 0) - base.now) / 1000;
     expect(seconds).toBeGreaterThan(7);
     expect(seconds).toBeLessThan(13);
+  });
+
+  it("a share of admissions that expired unused takes no coupon: the stock lasts longer", async () => {
+    const all = forecast({ ...base, remaining: 500 }, []);
+    const half = forecast({ ...base, remaining: 500, admittedTotal: 100, expiredTotal: 50 }, []);
+    expect(half.soldOutAt ?? 0).toBeGreaterThan(all.soldOutAt ?? 0);
   });
 
   it("answers at most a few hundred points whatever the horizon", () => {

@@ -5,8 +5,9 @@ import type { SettingValues } from "@rushgate/api";
  * README, "Scheduled changes"). A fluid simulation, one scheduler tick per step:
  *
  * - slot holders leave `running` at running / holdSeconds per second (Little's law: holdSeconds
- *   = running / measured admission rate; actWithinSeconds when nothing is measured yet), and a
- *   share p = issue rate / admission rate of those who leave take a coupon (1 when unmeasured);
+ *   = running / measured admission rate, or / issue rate while nobody waits; actWithinSeconds when
+ *   nothing is measured yet), and a share p = 1 - expired / admitted of them take a coupon (1
+ *   until 20 admissions have been seen);
  * - arrivals join the queue at the live entry rate (live RPM / 60);
  * - each tick admits min(admitPerTick, runningCapacity - running, waiting, remaining - running),
  *   the scheduler's own rule, with the settings in force at that moment (the schedule's).
@@ -25,6 +26,9 @@ export interface PreviewInputs {
   admissionRate: number | null;
   /** Issues per second measured by apply-changes-7.lua, null before any. */
   issueRate: number | null;
+  /** The scheduler's totals: admitted from the queue, and slots that expired without an issue. */
+  admittedTotal: number;
+  expiredTotal: number;
   /** The scheduler's measured tick period (ms), null before two ticks. */
   tickMs: number | null;
   admitPerTick: number;
@@ -55,9 +59,10 @@ const EPS = 1e-6;
 /** Derived parameters of the model, answered with the preview so the operator sees them. */
 export function modelParameters(i: PreviewInputs) {
   const tickSeconds = (i.tickMs ?? DEFAULT_TICK_MS) / 1000;
-  const a = i.admissionRate ?? 0;
-  const holdSeconds = a > 0 ? i.running / a : i.actWithinSeconds;
-  const issueShare = a > 0 && i.issueRate !== null && i.issueRate > 0 ? Math.min(1, i.issueRate / a) : 1;
+  const outflow = i.admissionRate || i.issueRate || 0;
+  const holdSeconds = outflow > 0 ? i.running / outflow : i.actWithinSeconds;
+  const issueShare =
+    i.admittedTotal >= 20 ? Math.min(1, Math.max(0, 1 - i.expiredTotal / i.admittedTotal)) : 1;
   return { tickSeconds, holdSeconds, issueShare };
 }
 

@@ -30,13 +30,19 @@ export function createScheduler(options: SchedulerOptions) {
   let inflight: Promise<void> | undefined;
   let fence = 0;
 
+  // Each event's previous tick, reported to apply-changes-7.lua for the preview's measures.
+  const previous = new Map<number, { moved: number; expired: number }>();
+
   async function tickEvent(eventId: number) {
     const k = keys.event(eventId);
-    const changes = await applyChanges(redis, k, fence);
+    const changes = await applyChanges(redis, k, fence, previous.get(eventId));
+    previous.delete(eventId);
     if (changes.fenced) return { fenced: true, moved: 0, expired: 0, evicted: 0 };
     if (changes.applied.length > 0)
       log.info({ eventId, changes: changes.applied }, "scheduled changes applied");
-    return schedule(redis, k, fence);
+    const result = await schedule(redis, k, fence);
+    if (result.moved > 0 || result.expired > 0) previous.set(eventId, result);
+    return result;
   }
 
   async function tick(): Promise<{ leader: boolean; moved: number }> {

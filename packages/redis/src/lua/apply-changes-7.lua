@@ -10,9 +10,11 @@
   KEYS[3] changes (hash: change id -> JSON of the settings it sets)
   KEYS[4] applied (hash: change id -> applied at, ms; the issuer writes these back to MySQL)
   KEYS[5] sched (hash: fence, shared with schedule-7.lua)
-  KEYS[6] flow (hash: tickAt, tickMs = tick period EWMA, at, issued, issueRate = issues/s EWMA)
+  KEYS[6] flow (hash: tickAt, tickMs = tick period EWMA, at, issued, issueRate = issues/s EWMA,
+          admitted and expired = totals of the scheduler's moves and of slots that expired unused)
   KEYS[7] issued
   ARGV[1] fencing token of the caller's scheduler lease
+  ARGV[2] moved into running by the caller's previous tick  ARGV[3] slots it expired
 
   Changes apply in time order, ties by id (the later-scheduled wins). An rpmThreshold of null
   hands the event back to the global threshold.
@@ -39,6 +41,9 @@ if tickAt > 0 and gap > 0 and gap < 3000 then
   redis.call("HSET", KEYS[6], "tickMs", string.format("%.1f", t))
 end
 redis.call("HSET", KEYS[6], "tickAt", now)
+local moved, expired = tonumber(ARGV[2] or "0"), tonumber(ARGV[3] or "0")
+if moved > 0 then redis.call("HINCRBY", KEYS[6], "admitted", moved) end
+if expired > 0 then redis.call("HINCRBY", KEYS[6], "expired", expired) end
 local issued = redis.call("HLEN", KEYS[7])
 local at = tonumber(f[3] or "0")
 if at == 0 then

@@ -58,8 +58,9 @@ describe("apply-changes-7.lua", () => {
     await fx.redis.hset(k.issued, "a", "x|1", "b", "x|1");
     // Wait for the state the measurement needs (a second of Redis time), not for a moment.
     while ((await redisNow(fx.redis)) - t0 < 1_050) await new Promise((r) => setTimeout(r, 100));
-    await applyChanges(fx.redis, k, 1);
+    await applyChanges(fx.redis, k, 1, { moved: 30, expired: 3 });
     const flow = await readFlow(fx.redis, k);
+    expect(flow).toMatchObject({ admitted: 30, expired: 3 });
     expect(flow.issueRate).toBeGreaterThan(0.5);
     expect(flow.issueRate).toBeLessThan(2.1);
     expect(flow.tickMs).toBeGreaterThan(0);

@@ -27,6 +27,8 @@ export async function previewSchedule(deps: CouponDeps, eventId: number, proposa
     arrivalsPerSecond: gate.liveRpm / 60,
     admissionRate: rate ? Number(rate) : null,
     issueRate: flow.issueRate,
+    admittedTotal: flow.admitted,
+    expiredTotal: flow.expired,
     tickMs: flow.tickMs,
     admitPerTick: meta.admitPerTick,
     runningCapacity: meta.runningCapacity,
