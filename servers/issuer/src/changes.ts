@@ -1,4 +1,4 @@
-import { type Db, recordAppliedChanges } from "@rushgate/db";
+import { type Db, recordAppliedChanges, updateEventSettings } from "@rushgate/db";
 import type { Logger } from "@rushgate/logger";
 import { appliedChanges, type Keys, parseMeta, type RedisClient } from "@rushgate/redis";
 import { listKeptEvents } from "./retention";
@@ -9,6 +9,16 @@ import { listKeptEvents } from "./retention";
  * loop writes them back — the rows become `applied` at Redis's time and the event's row takes the
  * live meta's settings — then removes them from the hash. Idempotent, so every issuer may run it.
  */
+async function liveSettings(redis: RedisClient, metaKey: string) {
+  const meta = parseMeta(await redis.hgetall(metaKey));
+  if (!meta) return null;
+  return {
+    rpmThreshold: meta.rpmThreshold,
+    admitPerTick: meta.admitPerTick,
+    runningCapacity: meta.runningCapacity,
+  };
+}
+
 export async function writeBackChanges(deps: { redis: RedisClient; keys: Keys; db: Db }): Promise<number> {
   const events = await listKeptEvents(deps.redis, deps.keys);
   const applied = await Promise.all(
@@ -19,17 +29,21 @@ export async function writeBackChanges(deps: { redis: RedisClient; keys: Keys; d
     const done = applied[i];
     if (!done || done.size === 0) continue;
     const k = deps.keys.event(eventId);
-    const meta = parseMeta(await deps.redis.hgetall(k.meta));
-    if (!meta) continue;
+    const settings = await liveSettings(deps.redis, k.meta);
+    if (!settings) continue;
     await recordAppliedChanges(deps.db, {
       eventId,
       applied: [...done].map(([id, appliedAt]) => ({ id, appliedAt })),
-      settings: {
-        rpmThreshold: meta.rpmThreshold,
-        admitPerTick: meta.admitPerTick,
-        runningCapacity: meta.runningCapacity,
-      },
+      settings,
     });
+    // A live update (PATCH writes the meta, then MySQL) may have come between the read and the
+    // write: read again until what MySQL holds is what the meta says.
+    for (let written = settings, i = 0; i < 5; i++) {
+      const now = await liveSettings(deps.redis, k.meta);
+      if (!now || JSON.stringify(now) === JSON.stringify(written)) break;
+      await updateEventSettings(deps.db, { eventId, settings: now });
+      written = now;
+    }
     await deps.redis.hdel(k.changesApplied, ...[...done.keys()].map(String));
     written += done.size;
   }

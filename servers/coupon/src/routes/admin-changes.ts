@@ -65,10 +65,19 @@ export function registerAdminChanges(app: Hono<AppEnv>, deps: CouponDeps) {
     const set = c.req.valid("json") as SettingValues;
     await requireEvent(eventId);
     const before = await liveSettings(eventId);
-    // MySQL first (the record of truth), then the live meta that every instance reads.
-    await updateEventSettings(deps.db, { eventId, settings: set as Partial<Settings> });
-    if ((await updateSettings(deps.redis, deps.keys.event(eventId), set)) === null)
-      await warmEvent(deps, eventId);
+    const settings = set as Partial<Settings>;
+    // The live meta, then MySQL: MySQL's write comes last, so the issuer's write-back of applied
+    // changes (meta -> MySQL, re-read until stable) can never leave MySQL behind the meta. If
+    // MySQL refuses, the meta goes back to what it was.
+    const k = deps.keys.event(eventId);
+    const previous = await updateSettings(deps.redis, k, set);
+    try {
+      await updateEventSettings(deps.db, { eventId, settings });
+    } catch (err) {
+      if (previous) await updateSettings(deps.redis, k, previous);
+      throw err;
+    }
+    if (previous === null) await warmEvent(deps, eventId);
     deps.events.changed(eventId);
     const after = await liveSettings(eventId);
     c.get("log").info({ eventId, before, after }, "event settings changed");

@@ -3,7 +3,7 @@
  * settings, previews a ramp (two inline SVG charts on one time scale) and saves it, lists and
  * cancels scheduled changes. Same conventions as admin.ts.
  */
-export const adminChangesJs = String.raw`(function () {
+export const adminChangesJs = `(function () {
   if (!rg.$("changes")) return;
   var SVG = "http://www.w3.org/2000/svg";
   var eventId = 0;
