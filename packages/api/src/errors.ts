@@ -9,6 +9,8 @@ export const errorStatus = {
   event_not_found: 404,
   not_in_queue: 404,
   already_issued: 409,
+  /** Cancelling a scheduled change that has already applied or been cancelled. */
+  change_not_pending: 409,
   event_not_open: 409,
   /** Entry is closed by the operator (kill switch): nobody new joins; waiters are still served. */
   entry_closed: 409,

@@ -1,4 +1,5 @@
 export * from "./admission-export";
+export * from "./changes";
 export * from "./errors";
 export * from "./fairness";
 export * from "./schemas";

@@ -16,10 +16,23 @@ export const eventParamSchema = z.object({ eventId: eventIdSchema });
 export const PREQUEUE_RULES = ["fifo", "shuffle"] as const;
 export type PrequeueRule = (typeof PREQUEUE_RULES)[number];
 
-const isoDate = z
+export const isoDate = z
   .string()
   .datetime({ offset: true })
   .transform((s) => new Date(s));
+
+/**
+ * The settings an operator may change while an event runs (live or on a schedule), with the
+ * bounds every route that accepts them uses: creating an event, PATCHing it, scheduling changes.
+ */
+export const liveSettingBounds = {
+  rpmThreshold: z.number().int().min(0).max(100_000_000),
+  runningCapacity: z.number().int().min(1).max(1_000_000),
+  admitPerTick: z.number().int().min(1).max(100_000),
+};
+
+export type LiveSetting = keyof typeof liveSettingBounds;
+export const LIVE_SETTINGS = Object.keys(liveSettingBounds) as LiveSetting[];
 
 export const createEventSchema = z
   .object({
@@ -27,9 +40,9 @@ export const createEventSchema = z
     stock: z.number().int().min(1).max(10_000_000),
     startsAt: isoDate,
     endsAt: isoDate,
-    rpmThreshold: z.number().int().min(0).max(100_000_000).optional(),
-    runningCapacity: z.number().int().min(1).max(1_000_000).default(1000),
-    admitPerTick: z.number().int().min(1).max(100_000).default(200),
+    rpmThreshold: liveSettingBounds.rpmThreshold.optional(),
+    runningCapacity: liveSettingBounds.runningCapacity.default(1000),
+    admitPerTick: liveSettingBounds.admitPerTick.default(200),
     admissionTtlSeconds: z.number().int().min(10).max(86_400).default(300),
     idleTimeoutSeconds: z.number().int().min(15).max(3600).default(30),
     /** Time to act: an admitted user silent this long gives the slot to the next in line. */

@@ -1,6 +1,7 @@
 export { createDb, type Database, type Db, ensureDatabase } from "./client";
 export { migrationsFolder, runMigrations } from "./migrate";
 export * from "./queries/admission-log";
+export * from "./queries/changes";
 export * from "./queries/events";
 export * from "./queries/issuances";
 export * from "./schema";

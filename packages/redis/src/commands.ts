@@ -1,5 +1,7 @@
 import type { Callback, Cluster, Redis, Result } from "ioredis";
 import admit from "./lua/admit-7.lua";
+import applyChanges from "./lua/apply-changes-7.lua";
+import cancelChange from "./lua/cancel-change-3.lua";
 import endEvent from "./lua/end-6.lua";
 import enter from "./lua/enter-10.lua";
 import gateSync from "./lua/gate-sync-5.lua";
@@ -19,6 +21,7 @@ import schedule from "./lua/schedule-8.lua";
 import shuffle from "./lua/shuffle-4.lua";
 import status from "./lua/status-8.lua";
 import setSwitch from "./lua/switch-1.lua";
+import updateSettings from "./lua/update-settings-1.lua";
 import warm from "./lua/warm-2.lua";
 
 type Arg = string | number;
@@ -63,6 +66,9 @@ const scripts = {
   rgEndV2: { lua: endEvent, numberOfKeys: 6 },
   // The number of keys comes first in each call (an event's key count is not fixed here).
   rgRetireV1: { lua: retire, numberOfKeys: undefined },
+  rgApplyChangesV1: { lua: applyChanges, numberOfKeys: 7 },
+  rgCancelChangeV1: { lua: cancelChange, numberOfKeys: 3 },
+  rgUpdateSettingsV1: { lua: updateSettings, numberOfKeys: 1 },
 } as const;
 
 export function defineCommands<R extends Redis | Cluster>(redis: R): R {
@@ -181,5 +187,19 @@ declare module "ioredis" {
       endsAt: Arg,
     ): Result<Reply, Context>;
     rgRetireV1(numberOfKeys: number, log: string, ...keys: string[]): Result<number, Context>;
+    rgApplyChangesV1(
+      meta: string,
+      due: string,
+      changes: string,
+      applied: string,
+      sched: string,
+      flow: string,
+      issued: string,
+      fence: Arg,
+      moved: Arg,
+      expired: Arg,
+    ): Result<Reply, Context>;
+    rgCancelChangeV1(due: string, changes: string, applied: string, id: Arg): Result<number, Context>;
+    rgUpdateSettingsV1(meta: string, ...fields: Arg[]): Result<Reply, Context>;
   }
 }

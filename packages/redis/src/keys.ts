@@ -22,6 +22,14 @@ export interface EventKeys {
    * into MySQL by the issuer, which trims what it persisted.
    */
   log: string;
+  /** Sorted set: scheduled change id -> apply at (ms), pending ones only. */
+  changesDue: string;
+  /** Hash: scheduled change id -> JSON of the settings it sets, pending ones only. */
+  changes: string;
+  /** Hash: change id -> applied at (ms), until the issuer has written it back to MySQL. */
+  changesApplied: string;
+  /** Hash: the scheduler's measured tick period and issue rate (for the what-if preview). */
+  flow: string;
 }
 
 export interface Keys {
@@ -66,6 +74,10 @@ export function createKeys(prefix = "rg"): Keys {
         rpm: `${t}:rpm`,
         failed: `${t}:failed`,
         log: `${t}:log`,
+        changesDue: `${t}:changes:due`,
+        changes: `${t}:changes`,
+        changesApplied: `${t}:changes:applied`,
+        flow: `${t}:flow`,
       };
     },
   };

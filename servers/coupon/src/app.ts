@@ -9,6 +9,7 @@ import type { Enqueuer } from "./enqueue";
 import type { CouponEnv } from "./env";
 import type { EventCache } from "./events";
 import { registerAdminAdmissions } from "./routes/admin-admissions";
+import { registerAdminChanges } from "./routes/admin-changes";
 import { registerAdminEvents } from "./routes/admin-events";
 import { registerAdminSwitches } from "./routes/admin-switches";
 import { registerEvents } from "./routes/events";
@@ -44,5 +45,6 @@ export function createApp(deps: CouponDeps): Hono<AppEnv> {
   registerAdminEvents(app, deps);
   registerAdminSwitches(app, deps);
   registerAdminAdmissions(app, deps);
+  registerAdminChanges(app, deps);
   return app;
 }

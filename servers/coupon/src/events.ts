@@ -2,6 +2,7 @@ import { type EventStatus, type EventView, seedCommitment } from "@rushgate/api"
 import { type CouponEvent, eventTotals, findEvent, listEventIssuances } from "@rushgate/db";
 import { applyGlobalSwitches, type EventMeta, getGlobalSwitches, parseMeta, warm } from "@rushgate/redis";
 import type { CouponDeps } from "./app";
+import { restorePendingChanges } from "./changes";
 import { createTtlCache } from "./ttl-cache";
 
 export function metaFromRow(row: CouponEvent): EventMeta {
@@ -87,6 +88,7 @@ export async function warmEvent(deps: WarmDeps, eventId: number): Promise<boolea
     const meta = { ...metaFromRow(row), globalSwitches: await getGlobalSwitches(deps.redis, deps.keys) };
     if (await warm(deps.redis, k, meta, Math.max(0, row.stock - issued))) {
       deps.logger.info({ eventId, issued }, "event warmed from MySQL");
+      await restorePendingChanges(deps, eventId);
     }
   }
   await deps.redis.zadd(deps.keys.events, row.endsAt.getTime(), String(eventId));
@@ -184,6 +186,10 @@ export function createEventCache(deps: WarmDeps, options: EventCacheOptions = {}
       missing.delete(eventId);
       found.delete(eventId);
       totals = undefined;
+    },
+    /** An event's settings changed through this instance: read them afresh here at once. */
+    changed(eventId: number): void {
+      found.delete(eventId);
     },
   };
 }

@@ -7,6 +7,7 @@ import { Queue } from "bullmq";
 import { Histogram } from "prom-client";
 import { startLogDrainer } from "./admission-log";
 import { createApp } from "./app";
+import { startChangeWriteBack } from "./changes";
 import { type IssuerEnv, parseIssuerEnv } from "./env";
 import { startReconciler } from "./reconciler";
 import { createIssuerWorker } from "./worker";
@@ -62,6 +63,13 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
     log: logger.child({ component: "admission-log" }),
     intervalMs: env.ADMISSION_LOG_DRAIN_MS,
   });
+  const changes = startChangeWriteBack({
+    redis,
+    keys,
+    db: database.db,
+    log: logger.child({ component: "changes" }),
+    intervalMs: 1_000,
+  });
   worker.start();
   const app = createApp({ redis, db: database.db, logger, metrics });
   return listen({
@@ -74,6 +82,7 @@ export async function startIssuer(env: IssuerEnv): Promise<RunningServer> {
     onClose: async () => {
       await reconciler.stop();
       await logDrainer.stop();
+      await changes.stop();
       await worker.stop();
       await queue.close();
       await closeRedis(redis);

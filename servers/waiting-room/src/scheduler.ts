@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@rushgate/logger";
-import { type Keys, type RedisClient, redisNow } from "@rushgate/redis";
+import { applyChanges, type Keys, type RedisClient, redisNow } from "@rushgate/redis";
 import type { Counter, Histogram } from "prom-client";
 import { tickEvent } from "./prequeue";
 
@@ -35,6 +35,26 @@ export function createScheduler(options: SchedulerOptions) {
   const keepLease = (held: number) => async () =>
     (await redis.rgLeaseV1(keys.schedulerLease, keys.schedulerFence, holderId, options.leaseMs)) === held;
 
+  // Each event's previous tick, reported to apply-changes-7.lua for the preview's measures.
+  const previous = new Map<number, { moved: number; expired: number }>();
+
+  /** Due setting changes first, so a tick at a change's time already admits by the new settings. */
+  async function tickOne(eventId: number, started: number) {
+    const k = keys.event(eventId);
+    const changes = await applyChanges(redis, k, fence, previous.get(eventId));
+    previous.delete(eventId);
+    if (changes.fenced) return { fenced: true, moved: 0, expired: 0, evicted: 0 };
+    if (changes.applied.length > 0)
+      log.info({ eventId, changes: changes.applied }, "scheduled changes applied");
+    const result = await tickEvent(redis, k, fence, {
+      keepLease: keepLease(fence),
+      onShuffled: ({ users }) =>
+        log.info({ eventId, users, ms: Math.round(performance.now() - started) }, "pre-queue shuffled"),
+    });
+    if (result.moved > 0 || result.expired > 0) previous.set(eventId, result);
+    return result;
+  }
+
   async function tick(): Promise<{ leader: boolean; moved: number }> {
     fence = await redis.rgLeaseV1(keys.schedulerLease, keys.schedulerFence, holderId, options.leaseMs);
     if (fence === 0) return { leader: false, moved: 0 };
@@ -44,18 +64,7 @@ export function createScheduler(options: SchedulerOptions) {
     const ids = await redis.zrangebyscore(keys.events, now - ENDED_GRACE_MS, "+inf");
     if (ids.length === 0) return { leader: true, moved: 0 };
     // One call per event, issued together: one write on an auto-pipelining client.
-    const results = await Promise.allSettled(
-      ids.map((id) =>
-        tickEvent(redis, keys.event(Number(id)), fence, {
-          keepLease: keepLease(fence),
-          onShuffled: ({ users }) =>
-            log.info(
-              { eventId: id, users, ms: Math.round(performance.now() - started) },
-              "pre-queue shuffled",
-            ),
-        }),
-      ),
-    );
+    const results = await Promise.allSettled(ids.map((id) => tickOne(Number(id), started)));
     let moved = 0;
     for (const [i, settled] of results.entries()) {
       if (settled.status === "rejected") {

@@ -1,3 +1,4 @@
 export * from "./admission-log";
 export * from "./coupon-events";
 export * from "./coupon-issuances";
+export * from "./scheduled-changes";

@@ -11,6 +11,7 @@ import type { Hono, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { RouterDeps } from "../app";
 import { isHttps } from "../identity";
+import { ChangesPanel } from "./admin-changes";
 import { SwitchesPanel } from "./admin-switches";
 import { page } from "./event";
 import { Layout, Notice, render } from "./layout";
@@ -132,6 +133,7 @@ export function DashboardPage(props: { threshold: number }) {
             <div id="event-msg" role="status" class="notice small" />
           </form>
         </details>
+        <ChangesPanel />
       </section>
     </Layout>
   );

@@ -32,7 +32,7 @@ async function upstreamRequest(c: Context<AppEnv>, userId?: string): Promise<Ups
   if (authorization) headers.authorization = authorization;
   const contentType = c.req.header("content-type");
   if (contentType) headers["content-type"] = contentType;
-  const method = c.req.method as "GET" | "POST" | "PUT";
+  const method = c.req.method as "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   const body = method === "GET" ? undefined : Buffer.from(await c.req.arrayBuffer());
   const url = c.req.url;
   const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
@@ -60,6 +60,11 @@ export function registerForwarded(app: Hono<AppEnv>, deps: RouterDeps) {
   app.put("/admin/api/events/:eventId/switches", admin, event, toCoupon);
   app.post("/admin/api/events/:eventId/end", admin, event, toCoupon);
   app.get("/admin/api/events/:eventId/admissions", admin, event, (c) => forwardStreaming(c, deps.coupon));
+  // Live settings, scheduled changes and their preview (issue 13).
+  app.patch("/admin/api/events/:eventId", admin, event, toCoupon);
+  app.on(["GET", "POST"], "/admin/api/events/:eventId/changes", admin, event, toCoupon);
+  app.delete("/admin/api/events/:eventId/changes/:changeId", admin, toCoupon);
+  app.post("/admin/api/events/:eventId/preview", admin, event, toCoupon);
   app.get("/admin/api/events/:eventId/stats", admin, event, async (c) => {
     const { eventId } = c.req.valid("param");
     const res = await toCoupon(c);

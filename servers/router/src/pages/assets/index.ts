@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { adminJs } from "./admin";
+import { adminChangesJs } from "./admin-changes";
 import { adminSwitchesJs } from "./admin-switches";
 import { commonJs } from "./common";
 import { appCss } from "./css";
@@ -24,7 +25,7 @@ export const assets: Record<string, Asset> = {
   "app.css": asset(appCss.trim(), "text/css; charset=utf-8"),
   "queue.js": asset(commonJs + queueJs, js),
   "event.js": asset(commonJs + eventJs, js),
-  "admin.js": asset(commonJs + adminJs + adminSwitchesJs, js),
+  "admin.js": asset(commonJs + adminJs + adminSwitchesJs + adminChangesJs, js),
   "common.js": asset(commonJs, js),
 };
 
