@@ -9,6 +9,8 @@ export const errorStatus = {
   event_not_found: 404,
   not_in_queue: 404,
   already_issued: 409,
+  /** A name already taken (admin tokens: names are never reused). */
+  name_taken: 409,
   event_not_open: 409,
   sold_out: 410,
   payload_too_large: 413,

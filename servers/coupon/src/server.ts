@@ -1,9 +1,10 @@
 import { ISSUANCE_QUEUE, issuanceJobOptions } from "@rushgate/api";
 import { createDb, type Database } from "@rushgate/db";
 import { createLogger } from "@rushgate/logger";
-import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
+import { adminTokenStore, closeRedis, createKeys, createRedis } from "@rushgate/redis";
 import {
   counter,
+  createAdminAuth,
   createMetrics,
   createRawCore,
   listen,
@@ -12,6 +13,7 @@ import {
 } from "@rushgate/service";
 import { Queue } from "bullmq";
 import { Histogram } from "prom-client";
+import { startAdminTokenSync } from "./admin-tokens";
 import { type CouponDeps, createApp } from "./app";
 import { createEnqueuer } from "./enqueue";
 import { type CouponEnv, parseCouponEnv } from "./env";
@@ -49,8 +51,11 @@ export function createCouponDeps(
   });
   const db = database.db;
   const events = createEventCache({ db, redis, keys, logger }, { missTtlMs: env.EVENT_MISS_TTL_MS });
+  const adminTokens = adminTokenStore(redis, keys);
   return {
     env,
+    adminTokens,
+    adminAuth: createAdminAuth({ bootstrapToken: env.ADMIN_TOKEN, tokens: adminTokens }),
     redis,
     keys,
     db,
@@ -72,6 +77,7 @@ export async function closeCouponDeps(deps: CouponDeps): Promise<void> {
 export async function startCoupon(env: CouponEnv): Promise<RunningServer> {
   const deps = createCouponDeps(env);
   const { logger } = deps;
+  const tokenSync = startAdminTokenSync(deps, { checkMs: 1000, usesMs: 30_000 });
   return listen({
     app: createApp(deps),
     port: env.PORT,
@@ -80,7 +86,10 @@ export async function startCoupon(env: CouponEnv): Promise<RunningServer> {
     drainMs: env.SHUTDOWN_DRAIN_MS,
     fastPath: createRawCore({ routes: [issueRoute(deps)], metrics: deps.metrics, logger: deps.logger }),
     logger,
-    onClose: () => closeCouponDeps(deps),
+    onClose: () => {
+      tokenSync.stop();
+      return closeCouponDeps(deps);
+    },
   });
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, gte, lt, or, type SQL, eq } from "drizzle-orm";
+import { and, desc, eq, gte, lt, or, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { type AdminAuditRow, adminAudit, type NewAdminAuditRow } from "../schema";
 

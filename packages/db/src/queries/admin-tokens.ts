@@ -42,13 +42,13 @@ export async function revokeAdminToken(db: Db, params: { id: number; by: string;
 }
 
 /** Moves last-use times forward (never back), as collected in Redis by every server. */
-export async function touchAdminTokens(db: Db, uses: { id: number; at: Date }[]): Promise<void> {
+export async function touchAdminTokens(db: Db, uses: { name: string; at: Date }[]): Promise<void> {
   for (const use of uses) {
     await db
       .update(adminTokens)
       .set({ lastUsedAt: use.at })
       .where(
-        sql`${adminTokens.id} = ${use.id} AND (${adminTokens.lastUsedAt} IS NULL OR ${adminTokens.lastUsedAt} < ${use.at})`,
+        sql`${adminTokens.name} = ${use.name} AND (${adminTokens.lastUsedAt} IS NULL OR ${adminTokens.lastUsedAt} < ${use.at})`,
       );
   }
 }

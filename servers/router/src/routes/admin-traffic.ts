@@ -6,7 +6,7 @@ import type { RouterDeps } from "../app";
 
 /** GET/PUT /admin/api/traffic — the global RPM threshold and live RPM per active event. */
 export function registerAdminTraffic(app: Hono<AppEnv>, deps: RouterDeps) {
-  const admin = requireAdmin(deps.env.ADMIN_TOKEN);
+  const admin = requireAdmin();
 
   app.get("/admin/api/traffic", admin, async (c) => {
     const now = Date.now();
