@@ -10,7 +10,7 @@ export interface Upstream {
 }
 
 export interface UpstreamRequest {
-  method: "GET" | "POST" | "DELETE" | "PUT";
+  method: "GET" | "POST" | "DELETE" | "PUT" | "PATCH";
   path: string;
   headers: Record<string, string>;
   body?: Buffer;

@@ -1,5 +1,5 @@
 import { eventParamSchema } from "@rushgate/api";
-import { type AppEnv, requireAdmin, validate } from "@rushgate/service";
+import { ACTOR_HEADER, type AppEnv, requireAdmin, validate } from "@rushgate/service";
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode, StatusCode } from "hono/utils/http-status";
 import type { RouterDeps } from "../app";
@@ -8,20 +8,31 @@ import { call, type Upstream } from "../upstream";
 
 /**
  * Passes the request on as it is (method, path, query, body) with the caller's identity resolved
- * to `X-User-Id`, and status, body and content type back unchanged.
+ * to `X-User-Id` and, for an admin call, who the admin is as the router's signed word (the token
+ * itself is not passed on; a client's own actor header never is), and status, body and content
+ * type back unchanged.
  */
-async function forward(c: Context<AppEnv>, upstream: Upstream, userId?: string): Promise<Response> {
+async function forward(
+  c: Context<AppEnv>,
+  deps: Pick<RouterDeps, "adminAuth">,
+  upstream: Upstream,
+  userId?: string,
+): Promise<Response> {
   const headers: Record<string, string> = { "x-request-id": c.get("requestId") };
   if (userId) headers["x-user-id"] = userId;
+  const admin = c.get("admin");
+  if (admin) headers[ACTOR_HEADER] = deps.adminAuth.assertion(admin);
   const authorization = c.req.header("authorization");
-  if (authorization) headers.authorization = authorization;
+  if (authorization && !admin) headers.authorization = authorization;
   const contentType = c.req.header("content-type");
   if (contentType) headers["content-type"] = contentType;
-  const method = c.req.method as "GET" | "POST" | "PUT";
+  const method = c.req.method as "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   const body = method === "GET" ? undefined : Buffer.from(await c.req.arrayBuffer());
   const url = c.req.url;
   const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
   const res = await call(upstream, { method, path, headers, body }, c.get("log"));
+  // The coupon server has written the audit entry of an admin call it answered.
+  if (admin) c.set("auditRecorded", true);
   // c.body keeps what middleware set on the context (the request id).
   if (res.status === 204) return c.body(null, 204 as StatusCode, res.headers);
   return c.body(res.body as Uint8Array<ArrayBuffer>, res.status as ContentfulStatusCode, res.headers);
@@ -33,14 +44,18 @@ async function forward(c: Context<AppEnv>, upstream: Upstream, userId?: string):
  */
 export function registerForwarded(app: Hono<AppEnv>, deps: RouterDeps) {
   const event = validate("param", eventParamSchema);
-  const toCoupon = (c: Context<AppEnv>) => forward(c, deps.coupon, c.get("userId"));
+  const toCoupon = (c: Context<AppEnv>) => forward(c, deps, deps.coupon, c.get("userId"));
 
   app.get("/api/events", toCoupon);
   app.get("/api/events/:eventId", event, toCoupon);
   app.get("/api/me/coupons", identify(deps.identity, deps.budgets.coupons), toCoupon);
 
-  const admin = requireAdmin(deps.env.ADMIN_TOKEN);
+  const admin = requireAdmin();
   app.post("/admin/api/events", admin, toCoupon);
+  app.post("/admin/api/tokens", admin, toCoupon);
+  app.get("/admin/api/tokens", admin, toCoupon);
+  app.delete("/admin/api/tokens/:name", admin, toCoupon);
+  app.get("/admin/api/audit", admin, toCoupon);
   app.get("/admin/api/events/:eventId/stats", admin, event, async (c) => {
     const { eventId } = c.req.valid("param");
     const res = await toCoupon(c);
