@@ -141,12 +141,13 @@ describe("adminApi", () => {
       headers: { cookie, host, origin: `http://${host}` },
     });
     expect(await ok.json()).toEqual({ admin: { token: "oncall", operator: "alice" } });
-    for (const headers of [
+    const foreign: Record<string, string>[] = [
       {},
       { origin: "https://evil.example" },
       { origin: "null" },
       { referer: "not a url" },
-    ]) {
+    ];
+    for (const headers of foreign) {
       const res = await app.request(`http://${host}/admin/api/x/2`, {
         method: "POST",
         headers: { cookie, host, ...headers },

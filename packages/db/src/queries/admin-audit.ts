@@ -36,13 +36,7 @@ export async function listAudit(
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(adminAudit.id))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit).map(parseJsonColumns);
+  const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return { rows: page, next: rows.length > query.limit && last ? last.id : null };
-}
-
-// MariaDB's JSON is LONGTEXT underneath, so the driver hands it back as text.
-function parseJsonColumns(row: AdminAuditRow): AdminAuditRow {
-  const parse = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
-  return { ...row, params: parse(row.params), before: parse(row.before), after: parse(row.after) };
 }

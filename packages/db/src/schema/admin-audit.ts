@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { bigint, datetime, index, json, mysqlTable, smallint, varchar } from "drizzle-orm/mysql-core";
+import { bigint, customType, datetime, index, mysqlTable, smallint, varchar } from "drizzle-orm/mysql-core";
+
+/**
+ * JSON kept as text, written and read by us: MySQL's JSON type comes back parsed and MariaDB's
+ * (LONGTEXT) as text, and a JSON string value cannot tell the two apart.
+ */
+const jsonText = customType<{ data: unknown; driverData: string | null }>({
+  dataType: () => "mediumtext",
+  toDriver: (value) => (value === null || value === undefined ? null : JSON.stringify(value)),
+  fromDriver: (value) => (value === null ? null : JSON.parse(value)),
+});
 
 /**
  * The audit trail: one row per admin action that changes something (and per refused attempt).
@@ -19,9 +29,9 @@ export const adminAudit = mysqlTable(
     action: varchar("action", { length: 200 }).notNull(),
     /** The concrete path, e.g. `/admin/api/events/42/switches`. */
     target: varchar("target", { length: 500 }).notNull(),
-    params: json("params"),
-    before: json("before"),
-    after: json("after"),
+    params: jsonText("params"),
+    before: jsonText("before"),
+    after: jsonText("after"),
     status: smallint("status", { unsigned: true }).notNull(),
     requestId: varchar("request_id", { length: 64 }).notNull(),
     /** Which server recorded it (router or coupon). */

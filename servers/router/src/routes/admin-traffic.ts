@@ -27,6 +27,10 @@ export function registerAdminTraffic(app: Hono<AppEnv>, deps: RouterDeps) {
 
   app.put("/admin/api/traffic", admin, validate("json", trafficSchema), async (c) => {
     const { rpmThreshold } = c.req.valid("json");
+    const previous = await deps.redis.get(deps.keys.threshold);
+    c.set("auditBefore", {
+      rpmThreshold: previous == null ? deps.env.DEFAULT_RPM_THRESHOLD : Number(previous),
+    });
     await deps.redis.set(deps.keys.threshold, rpmThreshold);
     deps.gate.setGlobalThreshold(rpmThreshold);
     c.get("log").info({ rpmThreshold }, "rpm threshold changed");
