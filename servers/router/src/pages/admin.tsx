@@ -11,6 +11,7 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { RouterDeps } from "../app";
 import { isHttps } from "../identity";
+import { AdminAuditSection } from "./admin-audit";
 import { page } from "./event";
 import { Layout, Notice, render } from "./layout";
 
@@ -64,7 +65,7 @@ export function SignInPage(props: { failed?: "token" | "operator"; operator?: st
   );
 }
 
-export function DashboardPage(props: { threshold: number }) {
+export function DashboardPage(props: { threshold: number; actor: AdminActor }) {
   return (
     <Layout
       title="Operator dashboard"
@@ -148,6 +149,7 @@ export function DashboardPage(props: { threshold: number }) {
             <div id="event-msg" role="status" class="notice small" />
           </form>
         </details>
+        <AdminAuditSection actor={props.actor} />
       </section>
     </Layout>
   );
@@ -188,8 +190,9 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: RouterDeps, secure: 
     "/admin",
     secure,
     page(async (c) => {
-      if (!(await sessionOf(c, deps))) return render(c, <SignInPage />);
-      return render(c, <DashboardPage threshold={deps.gate.globalThreshold()} />);
+      const actor = await sessionOf(c, deps);
+      if (!actor) return render(c, <SignInPage />);
+      return render(c, <DashboardPage threshold={deps.gate.globalThreshold()} actor={actor} />);
     }),
   );
 
