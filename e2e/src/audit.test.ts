@@ -91,6 +91,12 @@ describe("named admin tokens", () => {
     // The token works, and its use is remembered.
     expect((await p.client.call("GET", "/admin/api/traffic", { token })).status).toBe(200);
     expect(await p.redis.hget(p.keys.adminTokenUses, name)).not.toBeNull();
+    const listed = await p.client.call<{ tokens: { name: string; lastUsedAt: string | null }[] }>(
+      "GET",
+      "/admin/api/tokens",
+      boot,
+    );
+    expect(listed.body.tokens.find((t) => t.name === name)?.lastUsedAt).toEqual(expect.any(String));
   });
 
   it("refuse bad input with a 4xx and change nothing", async () => {
@@ -148,6 +154,14 @@ describe("named admin tokens", () => {
     const seen = await waitFor(statuses, (s) => s.every((x) => x === 401), 1000);
     expect(seen).toEqual([401, 401, 401, 401, 401]);
     expect(Date.now() - at).toBeLessThan(1000);
+    const entry = (await trail("&actor=bootstrap")).find((x) => x.target === `/admin/api/tokens/${name}`);
+    expect(entry).toMatchObject({
+      action: "DELETE /admin/api/tokens/:name",
+      params: { name },
+      before: { name, revokedAt: null },
+      after: { name, revokedAt: expect.any(String) },
+      status: 200,
+    });
     // Its dashboard page is the sign-in form again.
     expect((await visit(`${router2.url}/admin`, { cookie })).text).toContain('action="/admin/login"');
     // Revoking twice changes nothing; the name is never given to another token.

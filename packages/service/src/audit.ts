@@ -90,7 +90,8 @@ export interface AdminApiOptions {
  * Mounted on `/admin/api/*`: authenticates every admin request (bearer token, or the dashboard's
  * session cookie with the same-origin rule) into `c.var.admin`, and writes every unsafe one
  * (POST, PUT, PATCH, DELETE) to the audit trail once answered: who, method and route, path
- * params and query, the body as "after", a handler's `c.set("auditBefore", …)`, the status and
+ * params and query, the body as "after" (or a handler's `c.set("auditAfter", …)`), a handler's
+ * `c.set("auditBefore", …)`, the status and
  * the request id. Refused attempts (401, 403) of unsafe methods are recorded too. A request that
  * a server behind this one has recorded (`auditRecorded`, set by the router's forwarder) is not
  * recorded twice.
@@ -147,7 +148,7 @@ export function adminApi(options: AdminApiOptions): MiddlewareHandler<AppEnv> {
           action: `${c.req.method} ${route.endsWith("*") ? c.req.path : route}`,
           params: Object.keys(params).length > 0 ? params : null,
           before: c.get("auditBefore") ?? null,
-          after,
+          after: c.get("auditAfter") ?? after,
           status: c.res.status,
         }),
       ),

@@ -67,7 +67,13 @@ export function registerAdminTokens(app: Hono<AppEnv>, deps: CouponDeps) {
   });
 
   app.get("/admin/api/tokens", admin, async (c) => {
-    const rows = await listAdminTokens(deps.db);
+    const [rows, uses] = await Promise.all([listAdminTokens(deps.db), deps.adminTokens.uses()]);
+    // Uses since the last move into MySQL (admin-tokens.ts) are still only in Redis.
+    const lastUse = new Map(uses.map((u) => [u.name, u.at]));
+    for (const row of rows) {
+      const at = lastUse.get(row.name);
+      if (at !== undefined && at > (row.lastUsedAt?.getTime() ?? 0)) row.lastUsedAt = new Date(at);
+    }
     // ADMIN_TOKEN is not in MySQL: it is configuration, rotated (not revoked) by a restart.
     return c.json({
       bootstrap: { name: BOOTSTRAP_TOKEN_NAME, revocable: false },
@@ -85,7 +91,8 @@ export function registerAdminTokens(app: Hono<AppEnv>, deps: CouponDeps) {
       await deps.adminTokens.remove(row.tokenHash);
       c.get("log").info({ tokenName: name }, "admin token revoked");
     }
-    const after = await findAdminToken(deps.db, { name });
-    return c.json(tokenView(after ?? row));
+    const after = tokenView((await findAdminToken(deps.db, { name })) ?? row);
+    c.set("auditAfter", after);
+    return c.json(after);
   });
 }

@@ -22,7 +22,7 @@ export function AdminAuditSection(props: { actor: AdminActor }) {
         </p>
         <form id="token-form" class="inline" aria-labelledby="tokens-title">
           <div>
-            <label for="token-name">New token's name</label>
+            <label for="token-name">Label of the new token</label>
             <input id="token-name" name="name" required maxlength={64} />
           </div>
           <button type="submit">Create token</button>
@@ -52,7 +52,7 @@ export function AdminAuditSection(props: { actor: AdminActor }) {
         </div>
         <form id="audit-filter" class="inline">
           <div>
-            <label for="audit-actor">Who (token or operator name)</label>
+            <label for="audit-actor">Who (token or operator)</label>
             <input id="audit-actor" name="actor" maxlength={64} />
           </div>
           <button type="submit">Filter</button>
