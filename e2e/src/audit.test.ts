@@ -173,12 +173,9 @@ describe("named admin tokens", () => {
     const token = await createToken(tokenName("reload"));
     await p.redis.del(p.keys.adminTokens);
     expect((await p.client.call("GET", "/admin/api/traffic", boot)).status).toBe(200);
-    const back = await waitFor(
-      async () => (await p.client.call("GET", "/admin/api/traffic", { token })).status,
-      (s) => s === 200,
-      5000,
-    );
-    expect(back).toBe(200);
+    // The router finds the copy gone and has a coupon server refill it from MySQL, then answers.
+    expect((await p.client.call("GET", "/admin/api/traffic", { token })).status).toBe(200);
+    expect(await p.redis.hlen(p.keys.adminTokens)).toBeGreaterThan(1);
   });
 });
 

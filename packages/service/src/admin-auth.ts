@@ -30,6 +30,7 @@ const NAMED_PREFIX = "rga_";
 /** How long the router's word on who is calling is good for on the server behind it. */
 const ASSERTION_MS = 60_000;
 const USE_WRITE_MS = 10_000;
+const RELOAD_MS = 1000;
 
 export function hashAdminToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -55,8 +56,16 @@ const unb64 = (s: string) => Buffer.from(s, "base64url").toString("utf8");
  * so rotating it ends every session. A named token is hashed and looked up in Redis (one HMGET):
  * revoking it is seen by every instance at its next request.
  */
-export function createAdminAuth(options: { bootstrapToken: string; tokens: AdminTokenLookup }) {
-  const { bootstrapToken, tokens } = options;
+export function createAdminAuth(options: {
+  bootstrapToken: string;
+  tokens: AdminTokenLookup;
+  /**
+   * Refills Redis's copy from MySQL when it is gone (a Redis restart: it keeps nothing on disk
+   * here). Asked for when a lookup finds the copy missing, so nothing polls for it.
+   */
+  reload?: () => Promise<void>;
+}) {
+  const { bootstrapToken, tokens, reload } = options;
   const sessionKey = createHmac("sha256", bootstrapToken).update("rushgate-admin-session").digest();
   const assertionKey = createHmac("sha256", bootstrapToken).update("rushgate-admin-actor").digest();
   const recordKey = createHmac("sha256", bootstrapToken).update("rushgate-audit-record").digest();
@@ -69,9 +78,28 @@ export function createAdminAuth(options: { bootstrapToken: string; tokens: Admin
     tokens.used(name, now).catch(() => lastWrite.delete(name));
   }
 
+  let reloading: Promise<void> | undefined;
+  let reloadedAt = 0;
+  /** One reload at a time, at most one a second, whatever the number of requests asking. */
+  function reloadOnce(): Promise<void> {
+    if (!reload || (!reloading && Date.now() - reloadedAt < RELOAD_MS)) return Promise.resolve();
+    reloading ??= reload()
+      // A failed reload leaves the copy missing: the caller answers 503 and a later request retries.
+      .catch(() => {})
+      .finally(() => {
+        reloading = undefined;
+        reloadedAt = Date.now();
+      });
+    return reloading;
+  }
+
   /** The live name of a token hash, or null; 503 while Redis has lost its copy. */
   async function nameOf(tokenHash: string): Promise<string | null> {
-    const found = await tokens.find(tokenHash);
+    let found = await tokens.find(tokenHash);
+    if (found.name === null && !found.warm) {
+      await reloadOnce();
+      found = await tokens.find(tokenHash);
+    }
     if (found.name !== null) return found.name;
     if (!found.warm)
       throw new ApiError("service_unavailable", "admin tokens are being reloaded, try again shortly", {

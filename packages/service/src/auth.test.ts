@@ -101,6 +101,34 @@ describe("adminApi", () => {
     expect(res.status).toBe(503);
   });
 
+  it("asks for the copy to be refilled when it is gone, once, and then knows the token", async () => {
+    const live = new Map<string, string>();
+    let warm = false;
+    let reloads = 0;
+    const named = newAdminToken();
+    const auth = createAdminAuth({
+      bootstrapToken: TOKEN,
+      tokens: {
+        find: async (hash) => {
+          const name = live.get(hash);
+          return name ? { name } : { name: null, warm };
+        },
+        used: async () => {},
+      },
+      reload: async () => {
+        reloads++;
+        live.set(named.tokenHash, "oncall");
+        warm = true;
+      },
+    });
+    const found = await Promise.all([auth.bearer(named.token), auth.bearer(named.token)]);
+    expect(found).toEqual([
+      { token: "oncall", operator: null },
+      { token: "oncall", operator: null },
+    ]);
+    expect(reloads).toBe(1);
+  });
+
   it("records every unsafe call with who, route, params, before, body, status and request id", async () => {
     const { app, entries, named } = setup();
     await app.request("/admin/api/x/7?dry=1", {

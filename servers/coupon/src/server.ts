@@ -13,7 +13,7 @@ import {
 } from "@rushgate/service";
 import { Queue } from "bullmq";
 import { Histogram } from "prom-client";
-import { startAdminTokenSync } from "./admin-tokens";
+import { warmAdminTokensIfCold } from "./admin-tokens";
 import { type CouponDeps, createApp } from "./app";
 import { createEnqueuer } from "./enqueue";
 import { type CouponEnv, parseCouponEnv } from "./env";
@@ -52,10 +52,17 @@ export function createCouponDeps(
   const db = database.db;
   const events = createEventCache({ db, redis, keys, logger }, { missTtlMs: env.EVENT_MISS_TTL_MS });
   const adminTokens = adminTokenStore(redis, keys);
+  const adminAuth = createAdminAuth({
+    bootstrapToken: env.ADMIN_TOKEN,
+    tokens: adminTokens,
+    reload: async () => {
+      await warmAdminTokensIfCold({ db, logger, adminTokens });
+    },
+  });
   return {
     env,
     adminTokens,
-    adminAuth: createAdminAuth({ bootstrapToken: env.ADMIN_TOKEN, tokens: adminTokens }),
+    adminAuth,
     redis,
     keys,
     db,
@@ -77,7 +84,7 @@ export async function closeCouponDeps(deps: CouponDeps): Promise<void> {
 export async function startCoupon(env: CouponEnv): Promise<RunningServer> {
   const deps = createCouponDeps(env);
   const { logger } = deps;
-  const tokenSync = startAdminTokenSync(deps, { checkMs: 1000, usesMs: 30_000 });
+  await warmAdminTokensIfCold(deps).catch((err) => logger.warn({ err }, "admin tokens not warmed yet"));
   return listen({
     app: createApp(deps),
     port: env.PORT,
@@ -86,10 +93,7 @@ export async function startCoupon(env: CouponEnv): Promise<RunningServer> {
     drainMs: env.SHUTDOWN_DRAIN_MS,
     fastPath: createRawCore({ routes: [issueRoute(deps)], metrics: deps.metrics, logger: deps.logger }),
     logger,
-    onClose: () => {
-      tokenSync.stop();
-      return closeCouponDeps(deps);
-    },
+    onClose: () => closeCouponDeps(deps),
   });
 }
 

@@ -23,3 +23,15 @@ export function auditThroughCoupon(coupon: Upstream, auth: AdminAuth): AuditReco
     if (res.status !== 204) throw new Error(`coupon server refused the audit entry: ${res.status}`);
   };
 }
+
+/** Asks a coupon server to refill Redis's copy of the named admin tokens from MySQL. */
+export async function reloadTokensThroughCoupon(coupon: Upstream, auth: AdminAuth): Promise<void> {
+  const body = "reload";
+  const res = await call(coupon, {
+    method: "POST",
+    path: "/internal/admin-tokens/reload",
+    headers: { "content-type": "text/plain", [AUDIT_SIGNATURE_HEADER]: auth.signRecord(body) },
+    body: Buffer.from(body),
+  });
+  if (res.status !== 204) throw new Error(`coupon server refused to reload admin tokens: ${res.status}`);
+}

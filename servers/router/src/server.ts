@@ -12,7 +12,7 @@ import {
 } from "@rushgate/service";
 import type { Hono } from "hono";
 import { createApp, type RouterDeps } from "./app";
-import { auditThroughCoupon } from "./audit";
+import { auditThroughCoupon, reloadTokensThroughCoupon } from "./audit";
 import { parseRouterEnv, type RouterEnv } from "./env";
 import { createGate } from "./gate";
 import { createIdentity } from "./identity";
@@ -55,6 +55,8 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer & { app
   const adminAuth = createAdminAuth({
     bootstrapToken: env.ADMIN_TOKEN,
     tokens: adminTokenStore(redis, keys),
+    // No MySQL here: a coupon server refills the copy when this router finds it gone.
+    reload: () => reloadTokensThroughCoupon(coupon, adminAuth),
   });
   const deps: RouterDeps = {
     env,

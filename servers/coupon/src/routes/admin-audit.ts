@@ -8,6 +8,7 @@ import {
   validate,
 } from "@rushgate/service";
 import type { Hono } from "hono";
+import { warmAdminTokensIfCold } from "../admin-tokens";
 import type { CouponDeps } from "../app";
 
 function entryView(row: AdminAuditRow) {
@@ -82,6 +83,14 @@ export function registerAdminAudit(app: Hono<AppEnv>, deps: CouponDeps) {
       throw new ApiError("unauthorized", "unsigned audit entry");
     const entry = JSON.parse(body) as AuditEntry;
     await appendAudit(deps.db, entry);
+    return c.body(null, 204);
+  });
+
+  // A router found Redis's copy of the named admin tokens gone (it cannot read MySQL itself).
+  app.post("/internal/admin-tokens/reload", async (c) => {
+    if (!deps.adminAuth.verifyRecord(await c.req.text(), c.req.header(AUDIT_SIGNATURE_HEADER)))
+      throw new ApiError("unauthorized", "unsigned request");
+    await warmAdminTokensIfCold(deps);
     return c.body(null, 204);
   });
 }

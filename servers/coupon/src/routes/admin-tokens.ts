@@ -5,6 +5,7 @@ import {
   insertAdminToken,
   listAdminTokens,
   revokeAdminToken,
+  touchAdminTokens,
 } from "@rushgate/db";
 import {
   type AppEnv,
@@ -68,12 +69,17 @@ export function registerAdminTokens(app: Hono<AppEnv>, deps: CouponDeps) {
 
   app.get("/admin/api/tokens", admin, async (c) => {
     const [rows, uses] = await Promise.all([listAdminTokens(deps.db), deps.adminTokens.uses()]);
-    // Uses since the last move into MySQL (admin-tokens.ts) are still only in Redis.
+    // Every server notes uses in Redis (at most one write per token per 10 s); they are moved
+    // into MySQL here, when someone looks, rather than by a timer.
     const lastUse = new Map(uses.map((u) => [u.name, u.at]));
+    const moved: { name: string; at: Date }[] = [];
     for (const row of rows) {
       const at = lastUse.get(row.name);
-      if (at !== undefined && at > (row.lastUsedAt?.getTime() ?? 0)) row.lastUsedAt = new Date(at);
+      if (at === undefined || at <= (row.lastUsedAt?.getTime() ?? 0)) continue;
+      row.lastUsedAt = new Date(at);
+      moved.push({ name: row.name, at: row.lastUsedAt });
     }
+    await touchAdminTokens(deps.db, moved);
     // ADMIN_TOKEN is not in MySQL: it is configuration, rotated (not revoked) by a restart.
     return c.json({
       bootstrap: { name: BOOTSTRAP_TOKEN_NAME, revocable: false },

@@ -1,5 +1,5 @@
 /** Styles of the tokens and audit tables (appended to app.css). */
-export const adminAuditCss = String.raw`
+export const adminAuditCss = `
 .table-wrap{overflow-x:auto}
 table.audit{width:100%;border-collapse:collapse;font-size:.85rem}
 table.audit th,table.audit td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
@@ -11,7 +11,7 @@ table.audit tr.refused td{color:var(--bad)}
  * The dashboard's tokens and audit trail: lists, creates (showing the new token once) and
  * revokes admin tokens, and shows the trail newest first, filtered by who, page by page.
  */
-export const adminAuditJs = String.raw`(function () {
+export const adminAuditJs = `(function () {
   var root = rg.$("admin-audit");
   if (!root) return;
   var before = null;
