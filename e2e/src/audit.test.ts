@@ -126,6 +126,16 @@ describe("named admin tokens", () => {
       expect(res.body).toMatchObject({ error: { code: expect.any(String) } });
     }
     expect(await count()).toBe(before);
+    // Signing in needs a name that can be shown in the trail.
+    for (const operator of ["", "   ", "x".repeat(65), "<script>"]) {
+      const res = await visit(`${p.router.url}/admin/login`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: p.router.url },
+        body: `operator=${encodeURIComponent(operator)}&token=${encodeURIComponent(TEST_ADMIN_TOKEN)}`,
+      });
+      expect(res.status).toBe(400);
+      expect(res.cookies.rg_admin).toBeUndefined();
+    }
   });
 
   it("stop working on every router and coupon server within 1 s of a revocation, sessions too", async () => {

@@ -84,7 +84,9 @@ export async function closeCouponDeps(deps: CouponDeps): Promise<void> {
 export async function startCoupon(env: CouponEnv): Promise<RunningServer> {
   const deps = createCouponDeps(env);
   const { logger } = deps;
-  await warmAdminTokensIfCold(deps).catch((err) => logger.warn({ err }, "admin tokens not warmed yet"));
+  // Not awaited: the coupon server starts (and issues) while MySQL is away; a lookup that finds
+  // the copy missing asks again (createAdminAuth's reload).
+  void warmAdminTokensIfCold(deps).catch((err) => logger.warn({ err }, "admin tokens not warmed yet"));
   return listen({
     app: createApp(deps),
     port: env.PORT,
