@@ -126,6 +126,13 @@ describe("named admin tokens", () => {
       expect(res.body).toMatchObject({ error: { code: expect.any(String) } });
     }
     expect(await count()).toBe(before);
+    // Two creations of one name at once: one token, one 409.
+    const race = tokenName("race");
+    const both = await Promise.all(
+      [0, 1, 2].map(() => p.client.call("POST", "/admin/api/tokens", { ...boot, body: { name: race } })),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    expect(await count()).toBe(before + 1);
     // Signing in needs a name that can be shown in the trail.
     for (const operator of ["", "   ", "x".repeat(65), "<script>"]) {
       const res = await visit(`${p.router.url}/admin/login`, {

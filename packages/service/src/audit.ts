@@ -100,35 +100,30 @@ export function adminApi(options: AdminApiOptions): MiddlewareHandler<AppEnv> {
   const { auth, record, source, trustActorHeader } = options;
   return async function adminApi(c, next) {
     const unsafe = UNSAFE_METHODS.has(c.req.method);
-    const entry = (actor: AdminActor | null, fields: Partial<AuditEntry>): AuditEntry => ({
-      token: actor?.token ?? null,
-      operator: actor?.operator ?? null,
-      action: `${c.req.method} ${c.req.path}`,
-      target: c.req.path,
-      params: null,
-      before: null,
-      after: null,
-      status: 0,
-      requestId: c.get("requestId"),
-      source,
-      ...fields,
-    });
-    const sized = (e: AuditEntry): AuditEntry => ({
-      ...e,
-      action: e.action.slice(0, 200),
-      target: e.target.slice(0, 500),
-    });
+    const entry = (actor: AdminActor | null, fields: Partial<AuditEntry> & { action?: string }) => {
+      const e: AuditEntry = {
+        token: actor?.token ?? null,
+        operator: actor?.operator ?? null,
+        action: `${c.req.method} ${c.req.path}`,
+        target: c.req.path,
+        params: null,
+        before: null,
+        after: null,
+        status: 0,
+        requestId: c.get("requestId"),
+        source,
+        ...fields,
+      };
+      // The columns' sizes: a path can be as long as a URL.
+      return { ...e, action: e.action.slice(0, 200), target: e.target.slice(0, 500) };
+    };
     let actor: AdminActor | null;
     try {
       actor = await authenticate(c, auth, trustActorHeader);
       if (!actor) throw new ApiError("unauthorized", "missing or wrong admin token");
     } catch (err) {
       if (unsafe && err instanceof ApiError && (err.status === 401 || err.status === 403))
-        await recordSafely(
-          c,
-          record,
-          sized(entry(null, { status: err.status, after: { refused: err.code } })),
-        );
+        await recordSafely(c, record, entry(null, { status: err.status, after: { refused: err.code } }));
       throw err;
     }
     c.set("admin", actor);
@@ -143,15 +138,13 @@ export function adminApi(options: AdminApiOptions): MiddlewareHandler<AppEnv> {
     await recordSafely(
       c,
       record,
-      sized(
-        entry(actor, {
-          action: `${c.req.method} ${route.endsWith("*") ? c.req.path : route}`,
-          params: Object.keys(params).length > 0 ? params : null,
-          before: c.get("auditBefore") ?? null,
-          after: c.get("auditAfter") ?? after,
-          status: c.res.status,
-        }),
-      ),
+      entry(actor, {
+        action: `${c.req.method} ${route.endsWith("*") ? c.req.path : route}`,
+        params: Object.keys(params).length > 0 ? params : null,
+        before: c.get("auditBefore") ?? null,
+        after: c.get("auditAfter") ?? after,
+        status: c.res.status,
+      }),
     );
   };
 }

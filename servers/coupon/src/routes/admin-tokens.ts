@@ -46,19 +46,16 @@ export function registerAdminTokens(app: Hono<AppEnv>, deps: CouponDeps) {
 
   app.post("/admin/api/tokens", admin, validate("json", createAdminTokenSchema), async (c) => {
     const { name } = c.req.valid("json");
-    if (await findAdminToken(deps.db, { name }))
-      throw new ApiError("name_taken", `a token named ${name} exists or existed (names are never reused)`);
+    const taken = () =>
+      new ApiError("name_taken", `a token named ${name} exists or existed (names are never reused)`);
+    if (await findAdminToken(deps.db, { name })) throw taken();
     const { token, tokenHash } = newAdminToken();
     let row: AdminToken;
     try {
       row = await insertAdminToken(deps.db, { name, tokenHash, createdBy: who(c) });
     } catch (err) {
       // Two creations of one name at once: the unique index lets one through.
-      if (
-        (err as { cause?: { code?: string } }).cause?.code === "ER_DUP_ENTRY" ||
-        (err as { code?: string }).code === "ER_DUP_ENTRY"
-      )
-        throw new ApiError("name_taken", `a token named ${name} exists or existed (names are never reused)`);
+      if ((err as { cause?: { code?: string } }).cause?.code === "ER_DUP_ENTRY") throw taken();
       throw err;
     }
     await deps.adminTokens.add(tokenHash, name);
