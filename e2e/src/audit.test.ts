@@ -132,7 +132,7 @@ describe("named admin tokens", () => {
       [0, 1, 2].map(() => p.client.call("POST", "/admin/api/tokens", { ...boot, body: { name: race } })),
     );
     expect(both.map((r) => r.status).sort()).toEqual([201, 409, 409]);
-    expect(await count()).toBe(before + 1);
+    expect(await count()).toBe(Number(before) + 1);
     // Signing in needs a name that can be shown in the trail.
     for (const operator of ["", "   ", "x".repeat(65), "<script>"]) {
       const res = await visit(`${p.router.url}/admin/login`, {
