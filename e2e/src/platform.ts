@@ -72,6 +72,8 @@ export async function startPlatform(options: PlatformOptions = {}) {
     coupon,
     issuer,
     client: createClient(router.url),
+    /** The environment every server was started with, to start more instances alike. */
+    env: common,
     async close() {
       await router.close();
       await Promise.all([waitingRoom.close(), coupon.close(), issuer?.close()]);

@@ -232,6 +232,7 @@ describe("in a real browser", () => {
     if (missing) ctx.skip();
     const page = await person();
     await page.goto("/admin");
+    await page.getByLabel("Your name").fill("Dana Operator");
     await page.getByLabel("Admin token").fill("not-the-token");
     await page.getByRole("button", { name: "Sign in" }).click();
     expect(await text(page, "body")).toContain("That token is not right.");

@@ -41,6 +41,7 @@ describe("the dashboard's scheduled changes", () => {
     const page = await context.newPage();
     await page.setViewportSize({ width: 1280, height: 1400 });
     await page.goto("/admin");
+    await page.getByLabel("Your name").fill("Test Operator");
     await page.getByLabel("Admin token").fill(TEST_ADMIN_TOKEN);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByText("Settings and scheduled changes").click();

@@ -267,7 +267,7 @@ describe("pages: admin sign-in", () => {
     const res = await visit(`${url}/admin/login`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", origin: url },
-      body: `token=${encodeURIComponent(TEST_ADMIN_TOKEN)}`,
+      body: `operator=tester&token=${encodeURIComponent(TEST_ADMIN_TOKEN)}`,
     });
     expect(res.status).toBe(303);
     const line = res.cookies.rg_admin ?? "";
@@ -280,7 +280,7 @@ describe("pages: admin sign-in", () => {
     const res = await visit(`${url}/admin/login`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", origin: url },
-      body: "token=wrong-token-123",
+      body: "operator=tester&token=wrong-token-123",
     });
     expect(res.status).toBe(401);
     expect(res.cookies.rg_admin).toBeUndefined();

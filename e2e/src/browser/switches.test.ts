@@ -71,6 +71,7 @@ describe("kill switches in a real browser", () => {
     const eventId = await p.client.createEvent({ ...shortWindow() });
     const page = await person();
     await page.goto("/admin");
+    await page.getByLabel("Your name").fill("Test Operator");
     await page.getByLabel("Admin token").fill(TEST_ADMIN_TOKEN);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Kill switches" }).waitFor();

@@ -11,6 +11,8 @@ export const errorStatus = {
   already_issued: 409,
   /** Cancelling a scheduled change that has already applied or been cancelled. */
   change_not_pending: 409,
+  /** A name already taken (admin tokens: names are never reused). */
+  name_taken: 409,
   event_not_open: 409,
   /** Entry is closed by the operator (kill switch): nobody new joins; waiters are still served. */
   entry_closed: 409,

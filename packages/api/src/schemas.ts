@@ -59,3 +59,51 @@ export const createEventSchema = z
 export type CreateEventInput = z.output<typeof createEventSchema>;
 
 export const trafficSchema = z.object({ rpmThreshold: z.number().int().min(0).max(100_000_000) }).strict();
+
+/**
+ * Admin token names: they travel in signed dot-separated fields (the router's actor header), so
+ * no dots. "bootstrap" is ADMIN_TOKEN's.
+ */
+export const adminTokenNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "name must be 1-64 characters of [A-Za-z0-9_-]")
+  .refine((n) => n.toLowerCase() !== "bootstrap", "bootstrap is the name of ADMIN_TOKEN");
+
+export const createAdminTokenSchema = z.object({ name: adminTokenNameSchema }).strict();
+
+export const adminTokenParamSchema = z.object({ name: adminTokenNameSchema });
+
+/** The operator name given at dashboard sign-in: shown in the audit trail as "who". */
+export const operatorNameSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^[\p{L}\p{N}][\p{L}\p{N} ._@-]{0,63}$/u,
+    "operator name must be 1-64 letters, digits, spaces or ._@-",
+  );
+
+const queryDate = z
+  .string()
+  .datetime({ offset: true })
+  .transform((s) => new Date(s));
+
+/** GET /admin/api/audit: newest first, one page at a time. */
+export const auditQuerySchema = z
+  .object({
+    from: queryDate.optional(),
+    to: queryDate.optional(),
+    actor: z.string().min(1).max(64).optional(),
+    before: z
+      .string()
+      .regex(/^[1-9][0-9]{0,15}$/, "before must be an entry id")
+      .transform(Number)
+      .optional(),
+    limit: z
+      .string()
+      .regex(/^[0-9]{1,5}$/, "limit must be a number")
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(10_000))
+      .default("100"),
+    format: z.enum(["json", "csv"]).default("json"),
+  })
+  .strict();

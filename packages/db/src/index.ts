@@ -1,5 +1,7 @@
 export { createDb, type Database, type Db, ensureDatabase } from "./client";
 export { migrationsFolder, runMigrations } from "./migrate";
+export * from "./queries/admin-audit";
+export * from "./queries/admin-tokens";
 export * from "./queries/admission-log";
 export * from "./queries/changes";
 export * from "./queries/events";

@@ -1,3 +1,4 @@
+export { type AdminTokenStore, adminTokenStore, type TokenLookup } from "./admin-tokens";
 export * from "./changes";
 export { closeRedis, createRedis, type RedisClient, type RedisClientOptions } from "./client";
 export { defineCommands } from "./commands";

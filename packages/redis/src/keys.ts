@@ -47,6 +47,10 @@ export interface Keys {
   events: string;
   schedulerLease: string;
   schedulerFence: string;
+  /** Hash: SHA-256 of each live named admin token -> its name, plus `_warm` (admin-tokens.ts). */
+  adminTokens: string;
+  /** Hash: admin token name -> last use (ms), moved into MySQL by the coupon server. */
+  adminTokenUses: string;
   event(eventId: number): EventKeys;
 }
 
@@ -59,6 +63,8 @@ export function createKeys(prefix = "rg"): Keys {
     events: `${prefix}:events`,
     schedulerLease: `${prefix}:{sched}:lease`,
     schedulerFence: `${prefix}:{sched}:fence`,
+    adminTokens: `${prefix}:{admin}:tokens`,
+    adminTokenUses: `${prefix}:{admin}:uses`,
     event(eventId) {
       const t = `${prefix}:{ev:${eventId}}`;
       return {

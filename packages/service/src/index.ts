@@ -1,13 +1,31 @@
-export { createBaseApp, MAX_BODY_BYTES } from "./app";
 export {
   ADMIN_COOKIE,
   ADMIN_SESSION_MS,
-  adminSession,
+  type AdminActor,
+  type AdminAuth,
+  type AdminTokenLookup,
+  actorLabel,
+  BOOTSTRAP_TOKEN_NAME,
+  createAdminAuth,
+  hashAdminToken,
+  newAdminToken,
+} from "./admin-auth";
+export { createBaseApp, MAX_BODY_BYTES } from "./app";
+export {
+  ACTOR_HEADER,
+  type AdminApiOptions,
+  AUDIT_SIGNATURE_HEADER,
+  type AuditEntry,
+  type AuditRecorder,
+  adminApi,
+  recordSafely,
+} from "./audit";
+export {
   assertSameOrigin,
   isSameOrigin,
   requireAdmin,
   setRequestAuthorization,
-  verifyAdminSession,
+  UNSAFE_METHODS,
 } from "./auth";
 export type { AppEnv } from "./context";
 export * from "./env";

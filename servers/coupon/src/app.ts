@@ -1,7 +1,15 @@
 import type { Database, Db } from "@rushgate/db";
+import { appendAudit } from "@rushgate/db";
 import type { Logger } from "@rushgate/logger";
-import type { Keys, RedisClient } from "@rushgate/redis";
-import { type AppEnv, createBaseApp, type Metrics, mountRoutes } from "@rushgate/service";
+import type { AdminTokenStore, Keys, RedisClient } from "@rushgate/redis";
+import {
+  type AdminAuth,
+  type AppEnv,
+  adminApi,
+  createBaseApp,
+  type Metrics,
+  mountRoutes,
+} from "@rushgate/service";
 import type { Queue } from "bullmq";
 import type { Hono } from "hono";
 import type { Counter, Histogram } from "prom-client";
@@ -9,9 +17,11 @@ import type { Enqueuer } from "./enqueue";
 import type { CouponEnv } from "./env";
 import type { EventCache } from "./events";
 import { registerAdminAdmissions } from "./routes/admin-admissions";
+import { registerAdminAudit } from "./routes/admin-audit";
 import { registerAdminChanges } from "./routes/admin-changes";
 import { registerAdminEvents } from "./routes/admin-events";
 import { registerAdminSwitches } from "./routes/admin-switches";
+import { registerAdminTokens } from "./routes/admin-tokens";
 import { registerEvents } from "./routes/events";
 import { issueRoute } from "./routes/issue";
 import { registerMe } from "./routes/me";
@@ -26,6 +36,9 @@ export interface CouponDeps {
   enqueuer: Enqueuer;
   events: EventCache;
   logger: Logger;
+  /** Named admin tokens: Redis's copy that every server checks (MySQL is the record). */
+  adminTokens: AdminTokenStore;
+  adminAuth: AdminAuth;
   metrics: Metrics & { issues: Counter<"outcome">; enqueueBatch: Histogram };
 }
 
@@ -39,6 +52,16 @@ export function createApp(deps: CouponDeps): Hono<AppEnv> {
       await deps.redis.ping();
     },
   });
+  // Every admin route (also those other modules add) is authenticated and audited here, once.
+  app.use(
+    "/admin/api/*",
+    adminApi({
+      auth: deps.adminAuth,
+      record: (entry) => appendAudit(deps.db, entry),
+      source: "coupon",
+      trustActorHeader: true,
+    }),
+  );
   mountRoutes(app, [issueRoute(deps)]);
   registerEvents(app, deps);
   registerMe(app, deps);
@@ -46,5 +69,7 @@ export function createApp(deps: CouponDeps): Hono<AppEnv> {
   registerAdminSwitches(app, deps);
   registerAdminAdmissions(app, deps);
   registerAdminChanges(app, deps);
+  registerAdminTokens(app, deps);
+  registerAdminAudit(app, deps);
   return app;
 }

@@ -1,9 +1,10 @@
 import { ISSUANCE_QUEUE, issuanceJobOptions } from "@rushgate/api";
 import { createDb, type Database } from "@rushgate/db";
 import { createLogger } from "@rushgate/logger";
-import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
+import { adminTokenStore, closeRedis, createKeys, createRedis } from "@rushgate/redis";
 import {
   counter,
+  createAdminAuth,
   createMetrics,
   createRawCore,
   listen,
@@ -12,6 +13,7 @@ import {
 } from "@rushgate/service";
 import { Queue } from "bullmq";
 import { Histogram } from "prom-client";
+import { warmAdminTokensIfCold } from "./admin-tokens";
 import { type CouponDeps, createApp } from "./app";
 import { createEnqueuer } from "./enqueue";
 import { type CouponEnv, parseCouponEnv } from "./env";
@@ -49,8 +51,18 @@ export function createCouponDeps(
   });
   const db = database.db;
   const events = createEventCache({ db, redis, keys, logger }, { missTtlMs: env.EVENT_MISS_TTL_MS });
+  const adminTokens = adminTokenStore(redis, keys);
+  const adminAuth = createAdminAuth({
+    bootstrapToken: env.ADMIN_TOKEN,
+    tokens: adminTokens,
+    reload: async () => {
+      await warmAdminTokensIfCold({ db, logger, adminTokens });
+    },
+  });
   return {
     env,
+    adminTokens,
+    adminAuth,
     redis,
     keys,
     db,
@@ -72,6 +84,9 @@ export async function closeCouponDeps(deps: CouponDeps): Promise<void> {
 export async function startCoupon(env: CouponEnv): Promise<RunningServer> {
   const deps = createCouponDeps(env);
   const { logger } = deps;
+  // Not awaited: the coupon server starts (and issues) while MySQL is away; a lookup that finds
+  // the copy missing asks again (createAdminAuth's reload).
+  void warmAdminTokensIfCold(deps).catch((err) => logger.warn({ err }, "admin tokens not warmed yet"));
   return listen({
     app: createApp(deps),
     port: env.PORT,

@@ -1,7 +1,15 @@
 import type { IdentityResolver } from "@rushgate/identity";
 import type { Logger } from "@rushgate/logger";
 import type { Keys, RedisClient } from "@rushgate/redis";
-import { type AppEnv, createBaseApp, type Metrics, mountRoutes } from "@rushgate/service";
+import {
+  type AdminAuth,
+  type AppEnv,
+  type AuditRecorder,
+  adminApi,
+  createBaseApp,
+  type Metrics,
+  mountRoutes,
+} from "@rushgate/service";
 import type { Hono } from "hono";
 import type { Counter } from "prom-client";
 import type { RouterEnv } from "./env";
@@ -23,6 +31,9 @@ export interface RouterDeps {
   queue: QueueDeps;
   coupon: Upstream;
   logger: Logger;
+  adminAuth: AdminAuth;
+  /** Where the audit entries of what the router serves itself go (audit.ts). */
+  audit: AuditRecorder;
   /** Who the user is (SPEC §2); also used by the raw fast path. */
   identity: IdentityResolver;
   /** Rate-limit budgets of every public route group, spent alike on both paths (routes/api.ts). */
@@ -55,6 +66,12 @@ export function createApp(deps: RouterDeps): Hono<AppEnv> {
     const limit = limitAddress(deps.budgets[name], deps.identity);
     for (const path of paths) app.use(path, limit);
   }
+  // Every admin API route, the router's own and the forwarded ones, is authenticated here; the
+  // router's own unsafe ones are audited here too (forwarded ones by the coupon server).
+  app.use(
+    "/admin/api/*",
+    adminApi({ auth: deps.adminAuth, record: deps.audit, source: "router", trustActorHeader: false }),
+  );
   mountRoutes(app, apiRoutes(deps));
   registerForwarded(app, deps);
   registerAdminTraffic(app, deps);

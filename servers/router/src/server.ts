@@ -1,8 +1,9 @@
 import { createLogger } from "@rushgate/logger";
-import { closeRedis, createKeys, createRedis } from "@rushgate/redis";
+import { adminTokenStore, closeRedis, createKeys, createRedis } from "@rushgate/redis";
 import {
   type AppEnv,
   counter,
+  createAdminAuth,
   createMetrics,
   createRawCore,
   listen,
@@ -11,6 +12,7 @@ import {
 } from "@rushgate/service";
 import type { Hono } from "hono";
 import { createApp, type RouterDeps } from "./app";
+import { auditThroughCoupon, reloadTokensThroughCoupon } from "./audit";
 import { parseRouterEnv, type RouterEnv } from "./env";
 import { createGate } from "./gate";
 import { createIdentity } from "./identity";
@@ -50,8 +52,16 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer & { app
     ipPerSec: env.RATE_LIMIT_IP_PER_SEC,
     ipBurst: env.RATE_LIMIT_IP_BURST,
   };
+  const adminAuth = createAdminAuth({
+    bootstrapToken: env.ADMIN_TOKEN,
+    tokens: adminTokenStore(redis, keys),
+    // No MySQL here: a coupon server refills the copy when this router finds it gone.
+    reload: () => reloadTokensThroughCoupon(coupon, adminAuth),
+  });
   const deps: RouterDeps = {
     env,
+    adminAuth,
+    audit: auditThroughCoupon(coupon, adminAuth),
     redis,
     keys,
     gate,

@@ -24,7 +24,13 @@ export interface UpstreamAnswer {
   body: Buffer;
 }
 
-const PASSED = ["content-type", "retry-after", "cache-control", "content-disposition"] as const;
+const PASSED = [
+  "content-type",
+  "retry-after",
+  "cache-control",
+  "content-disposition",
+  "x-next-before",
+] as const;
 
 /** Keep-alive connections to one instance or to several (a comma-separated list). */
 export function createUpstream(name: string, urls: string[], connections: number): Upstream {

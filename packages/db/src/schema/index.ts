@@ -1,3 +1,5 @@
+export * from "./admin-audit";
+export * from "./admin-tokens";
 export * from "./admission-log";
 export * from "./coupon-events";
 export * from "./coupon-issuances";

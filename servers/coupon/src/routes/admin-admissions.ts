@@ -34,7 +34,7 @@ const PAGE = 1_000;
 export function registerAdminAdmissions(app: Hono<AppEnv>, deps: CouponDeps) {
   app.get(
     "/admin/api/events/:eventId/admissions",
-    requireAdmin(deps.env.ADMIN_TOKEN),
+    requireAdmin(),
     validate("param", eventParamSchema),
     validate("query", exportQuerySchema),
     async (c) => {

@@ -41,7 +41,7 @@ type Settings = { rpmThreshold: number | null; admitPerTick: number; runningCapa
  * Every one answers what it changed, before and after, for the audit trail.
  */
 export function registerAdminChanges(app: Hono<AppEnv>, deps: CouponDeps) {
-  const admin = requireAdmin(deps.env.ADMIN_TOKEN);
+  const admin = requireAdmin();
   const event = validate("param", eventParamSchema);
 
   async function requireEvent(eventId: number) {

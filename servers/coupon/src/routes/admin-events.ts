@@ -9,7 +9,7 @@ import { eventView, metaFromRow, warmEvent } from "../events";
 
 /** POST /admin/api/events and GET /admin/api/events/:eventId/stats (SPEC §6). */
 export function registerAdminEvents(app: Hono<AppEnv>, deps: CouponDeps) {
-  const admin = requireAdmin(deps.env.ADMIN_TOKEN);
+  const admin = requireAdmin();
 
   app.post("/admin/api/events", admin, validate("json", createEventSchema), async (c) => {
     const input = c.req.valid("json");

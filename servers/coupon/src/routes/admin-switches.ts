@@ -32,7 +32,7 @@ function ownSwitches(row: CouponEvent): Switches {
  * every event warmed later. Every change answers the state before and after it.
  */
 export function registerAdminSwitches(app: Hono<AppEnv>, deps: CouponDeps) {
-  const admin = requireAdmin(deps.env.ADMIN_TOKEN);
+  const admin = requireAdmin();
   const event = validate("param", eventParamSchema);
 
   async function eventRow(eventId: number): Promise<CouponEvent> {

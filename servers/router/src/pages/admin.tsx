@@ -1,32 +1,51 @@
+import { operatorNameSchema } from "@rushgate/api";
 import {
   ADMIN_COOKIE,
   ADMIN_SESSION_MS,
+  type AdminActor,
   type AppEnv,
-  adminSession,
   assertSameOrigin,
-  verifyAdminSession,
+  recordSafely,
 } from "@rushgate/service";
-import { safeEqual } from "@rushgate/token";
-import type { Hono, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { RouterDeps } from "../app";
 import { isHttps } from "../identity";
+import { AdminAuditSection } from "./admin-audit";
 import { ChangesPanel } from "./admin-changes";
 import { SwitchesPanel } from "./admin-switches";
 import { page } from "./event";
 import { Layout, Notice, render } from "./layout";
 
-export function SignInPage(props: { failed?: boolean }) {
+export function SignInPage(props: { failed?: "token" | "operator"; operator?: string }) {
   return (
     <Layout title="Operator sign-in">
       <p class="eyebrow">Operators</p>
       <h1>Sign in</h1>
-      {props.failed ? (
+      {props.failed === "token" ? (
         <Notice kind="bad" title="That token is not right.">
-          Check it and try again.
+          Check it and try again: it may have been revoked.
+        </Notice>
+      ) : null}
+      {props.failed === "operator" ? (
+        <Notice kind="bad" title="Say who you are.">
+          Your name: 1 to 64 letters, digits, spaces or . _ @ -
         </Notice>
       ) : null}
       <form method="post" action="/admin/login" class="card">
+        <label for="operator">Your name</label>
+        <input
+          id="operator"
+          name="operator"
+          autocomplete="username"
+          required
+          maxlength={64}
+          value={props.operator ?? ""}
+          aria-describedby="operator-help"
+        />
+        <p id="operator-help" class="small muted">
+          Shown in the audit trail next to everything you change.
+        </p>
         <label for="token">Admin token</label>
         <input
           id="token"
@@ -37,8 +56,8 @@ export function SignInPage(props: { failed?: boolean }) {
           aria-describedby="token-help"
         />
         <p id="token-help" class="small muted">
-          The <code>ADMIN_TOKEN</code> this platform was started with. You stay signed in for 12 hours on this
-          browser.
+          A named admin token (or the <code>ADMIN_TOKEN</code> this platform was started with). You stay
+          signed in for 12 hours on this browser, or until the token is revoked.
         </p>
         <button type="submit" class="primary">
           Sign in
@@ -48,7 +67,7 @@ export function SignInPage(props: { failed?: boolean }) {
   );
 }
 
-export function DashboardPage(props: { threshold: number }) {
+export function DashboardPage(props: { threshold: number; actor: AdminActor }) {
   return (
     <Layout
       title="Operator dashboard"
@@ -134,21 +153,50 @@ export function DashboardPage(props: { threshold: number }) {
           </form>
         </details>
         <ChangesPanel />
+        <AdminAuditSection actor={props.actor} />
       </section>
     </Layout>
   );
 }
 
-/** `/admin`: sign in with the admin token (kept as an HttpOnly session cookie), then the dashboard. */
+/** The dashboard's session of this request, or null (a lost Redis copy counts as signed out). */
+async function sessionOf(c: Context<AppEnv>, deps: RouterDeps): Promise<AdminActor | null> {
+  return deps.adminAuth.session(getCookie(c, ADMIN_COOKIE)).catch(() => null);
+}
+
+/**
+ * `/admin`: sign in with a named admin token and an operator name (kept as an HttpOnly session
+ * cookie that names both, never holding the token), then the dashboard. Sign-ins, refused ones
+ * and sign-outs go to the audit trail.
+ */
 export function registerAdminPages(app: Hono<AppEnv>, deps: RouterDeps, secure: MiddlewareHandler) {
-  const token = deps.env.ADMIN_TOKEN;
+  const audit = (
+    c: Context<AppEnv>,
+    actor: AdminActor | null,
+    action: string,
+    status: number,
+    after: unknown,
+  ) =>
+    recordSafely(c, deps.audit, {
+      token: actor?.token ?? null,
+      operator: actor?.operator ?? null,
+      action,
+      target: c.req.path,
+      params: null,
+      before: null,
+      after,
+      status,
+      requestId: c.get("requestId"),
+      source: "router",
+    });
 
   app.get(
     "/admin",
     secure,
     page(async (c) => {
-      if (!verifyAdminSession(token, getCookie(c, ADMIN_COOKIE))) return render(c, <SignInPage />);
-      return render(c, <DashboardPage threshold={deps.gate.globalThreshold()} />);
+      const actor = await sessionOf(c, deps);
+      if (!actor) return render(c, <SignInPage />);
+      return render(c, <DashboardPage threshold={deps.gate.globalThreshold()} actor={actor} />);
     }),
   );
 
@@ -159,11 +207,16 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: RouterDeps, secure: 
       assertSameOrigin(c);
       const form = await c.req.parseBody();
       const given = typeof form.token === "string" ? form.token.trim() : "";
-      if (!given || !safeEqual(given, token)) {
+      const operator = operatorNameSchema.safeParse(typeof form.operator === "string" ? form.operator : "");
+      const typed = typeof form.operator === "string" ? form.operator.slice(0, 64) : "";
+      if (!operator.success) return render(c, <SignInPage failed="operator" operator={typed} />, 400);
+      const actor = given ? await deps.adminAuth.bearer(given).catch(() => null) : null;
+      if (!actor) {
         c.get("log").warn("admin sign-in refused");
-        return render(c, <SignInPage failed />, 401);
+        await audit(c, null, "sign-in", 401, { operator: operator.data });
+        return render(c, <SignInPage failed="token" operator={operator.data} />, 401);
       }
-      const session = adminSession(token);
+      const session = deps.adminAuth.newSession(given, operator.data);
       setCookie(c, ADMIN_COOKIE, session.value, {
         path: "/admin",
         httpOnly: true,
@@ -171,7 +224,8 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: RouterDeps, secure: 
         secure: isHttps(c),
         maxAge: Math.floor(ADMIN_SESSION_MS / 1000),
       });
-      c.get("log").info("admin signed in");
+      c.get("log").info({ tokenName: actor.token, operator: operator.data }, "admin signed in");
+      await audit(c, { token: actor.token, operator: operator.data }, "sign-in", 303, null);
       return c.redirect("/admin", 303);
     }),
   );
@@ -181,7 +235,9 @@ export function registerAdminPages(app: Hono<AppEnv>, deps: RouterDeps, secure: 
     secure,
     page(async (c) => {
       assertSameOrigin(c);
+      const actor = await sessionOf(c, deps);
       deleteCookie(c, ADMIN_COOKIE, { path: "/admin", secure: isHttps(c) });
+      if (actor) await audit(c, actor, "sign-out", 303, null);
       return c.redirect("/admin", 303);
     }),
   );

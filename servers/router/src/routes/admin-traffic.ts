@@ -6,7 +6,7 @@ import type { RouterDeps } from "../app";
 
 /** GET/PUT /admin/api/traffic — the global RPM threshold and live RPM per active event. */
 export function registerAdminTraffic(app: Hono<AppEnv>, deps: RouterDeps) {
-  const admin = requireAdmin(deps.env.ADMIN_TOKEN);
+  const admin = requireAdmin();
 
   app.get("/admin/api/traffic", admin, async (c) => {
     const now = Date.now();
@@ -27,6 +27,10 @@ export function registerAdminTraffic(app: Hono<AppEnv>, deps: RouterDeps) {
 
   app.put("/admin/api/traffic", admin, validate("json", trafficSchema), async (c) => {
     const { rpmThreshold } = c.req.valid("json");
+    const previous = await deps.redis.get(deps.keys.threshold);
+    c.set("auditBefore", {
+      rpmThreshold: previous == null ? deps.env.DEFAULT_RPM_THRESHOLD : Number(previous),
+    });
     await deps.redis.set(deps.keys.threshold, rpmThreshold);
     deps.gate.setGlobalThreshold(rpmThreshold);
     c.get("log").info({ rpmThreshold }, "rpm threshold changed");

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { adminJs } from "./admin";
+import { adminAuditCss, adminAuditJs } from "./admin-audit";
 import { adminChangesJs } from "./admin-changes";
 import { adminSwitchesJs } from "./admin-switches";
 import { commonJs } from "./common";
@@ -22,10 +23,10 @@ const js = "text/javascript; charset=utf-8";
 
 /** Every static file the pages use, served from memory under /assets/<name>. */
 export const assets: Record<string, Asset> = {
-  "app.css": asset(appCss.trim(), "text/css; charset=utf-8"),
+  "app.css": asset((appCss + adminAuditCss).trim(), "text/css; charset=utf-8"),
   "queue.js": asset(commonJs + queueJs, js),
   "event.js": asset(commonJs + eventJs, js),
-  "admin.js": asset(commonJs + adminJs + adminSwitchesJs + adminChangesJs, js),
+  "admin.js": asset(commonJs + adminJs + adminSwitchesJs + adminChangesJs + adminAuditJs, js),
   "common.js": asset(commonJs, js),
 };
 
