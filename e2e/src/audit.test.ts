@@ -297,6 +297,53 @@ describe("the audit trail", () => {
     ).toBeDefined();
   });
 
+  it("holds the kill switches and live settings with the before and after their answers give", async () => {
+    const name = tokenName("switcher");
+    const token = await createToken(name);
+    const call = (method: string, path: string, body: unknown, id: string) =>
+      p.client.call(method, path, { token, body, headers: { "x-request-id": id } });
+    const created = await call(
+      "POST",
+      "/admin/api/events",
+      {
+        name: "Switched drop",
+        stock: 5,
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+      rid(),
+    );
+    expect(created.status).toBe(201);
+    const eventId = (created.body as { id: number }).id;
+    const sw = rid();
+    expect((await call("PUT", `/admin/api/events/${eventId}/switches`, { paused: true }, sw)).status).toBe(
+      200,
+    );
+    const set = rid();
+    expect((await call("PATCH", `/admin/api/events/${eventId}`, { admitPerTick: 7 }, set)).status).toBe(200);
+    const end = rid();
+    expect((await call("POST", `/admin/api/events/${eventId}/end`, {}, end)).status).toBe(200);
+
+    expect(await byRequest(sw)).toMatchObject([
+      {
+        token: name,
+        action: "PUT /admin/api/events/:eventId/switches",
+        params: { eventId: String(eventId) },
+        before: { switches: { paused: false } },
+        after: { switches: { paused: true } },
+        status: 200,
+      },
+    ]);
+    expect(await byRequest(set)).toMatchObject([
+      { token: name, before: { admitPerTick: 200 }, after: { admitPerTick: 7 }, status: 200 },
+    ]);
+    const [ended] = await byRequest(end);
+    expect(ended).toMatchObject({ token: name, action: "POST /admin/api/events/:eventId/end", status: 200 });
+    expect(Date.parse((ended?.after as { endsAt: string }).endsAt)).toBeLessThan(
+      Date.parse((ended?.before as { endsAt: string }).endsAt),
+    );
+  });
+
   it("cannot be given a forged actor", async () => {
     const name = tokenName("honest");
     const token = await createToken(name);
