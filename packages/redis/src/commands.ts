@@ -12,6 +12,7 @@ import leave from "./lua/leave-4.lua";
 import release from "./lua/release-1.lua";
 import schedule from "./lua/schedule-7.lua";
 import status from "./lua/status-8.lua";
+import streamStatus from "./lua/stream-status-8.lua";
 import warm from "./lua/warm-2.lua";
 
 type Arg = string | number;
@@ -42,6 +43,7 @@ const scripts = {
   rgAdmitV3: { lua: admit, numberOfKeys: 6 },
   rgEnterV3: { lua: enter, numberOfKeys: 9 },
   rgStatusV3: { lua: status, numberOfKeys: 8 },
+  rgStreamStatusV1: { lua: streamStatus, numberOfKeys: 8 },
   rgLeaveV2: { lua: leave, numberOfKeys: 4 },
   rgScheduleV3: { lua: schedule, numberOfKeys: 7 },
   rgIssueV3: { lua: issue, numberOfKeys: 5 },
@@ -100,6 +102,17 @@ declare module "ioredis" {
       admitted: string,
       userId: string,
     ): Result<Reply, Context>;
+    rgStreamStatusV1(
+      meta: string,
+      remaining: string,
+      issued: string,
+      waiting: string,
+      running: string,
+      seen: string,
+      sched: string,
+      admitted: string,
+      ...userIds: string[]
+    ): Result<Reply[], Context>;
     rgLeaveV2(
       waiting: string,
       running: string,
