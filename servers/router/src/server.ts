@@ -14,6 +14,7 @@ import { createApp, type RouterDeps } from "./app";
 import { parseRouterEnv, type RouterEnv } from "./env";
 import { createGate } from "./gate";
 import { createIdentity } from "./identity";
+import { createStreamHub } from "./queue";
 import { createBudgets } from "./rate-limit";
 import { apiRoutes } from "./routes/api";
 import { call, createUpstream } from "./upstream";
@@ -50,12 +51,20 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer & { app
     ipPerSec: env.RATE_LIMIT_IP_PER_SEC,
     ipBurst: env.RATE_LIMIT_IP_BURST,
   };
+  const queue = { redis, keys, secret: env.ADMISSION_SECRET };
+  const streams = createStreamHub({
+    queue,
+    log: logger,
+    tickMs: env.STREAM_TICK_MS,
+    heartbeatMs: env.STREAM_HEARTBEAT_MS,
+  });
   const deps: RouterDeps = {
     env,
     redis,
     keys,
     gate,
-    queue: { redis, keys, secret: env.ADMISSION_SECRET },
+    queue,
+    streams,
     coupon,
     logger,
     metrics: { ...metrics, gateDecisions },
@@ -78,8 +87,18 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer & { app
       await closeRedis(redis);
     },
   });
+  const closeListener = running.close;
   // The app itself, for tests that compare its answers with the raw core's (parity.test.ts).
-  return Object.assign(running, { app });
+  return Object.assign(running, {
+    app,
+    streams,
+    async close() {
+      // Open streams would hold the listener open until the grace period: end them first, and
+      // their clients reconnect (to another router).
+      streams.close();
+      await closeListener();
+    },
+  });
 }
 
 export { parseRouterEnv };
