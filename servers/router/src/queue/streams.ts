@@ -54,6 +54,7 @@ export function createStreamHub(options: StreamHubOptions) {
   let open = 0;
   let closed = false;
   let ticking = false;
+  let ticks = 0;
 
   function write(s: Stream, chunk: string, now: number) {
     if (s.blockedAt !== undefined) {
@@ -131,6 +132,7 @@ export function createStreamHub(options: StreamHubOptions) {
         }
     } finally {
       ticking = false;
+      ticks += 1;
     }
   }
 
@@ -174,15 +176,15 @@ export function createStreamHub(options: StreamHubOptions) {
         res.end();
         return;
       }
-      let users = events.get(eventId);
-      if (!users) events.set(eventId, (users = new Map()));
-      const previous = users.get(userId);
+      const previous = events.get(eventId)?.get(userId);
       if (previous) {
         // One stream per user and event: the older one is told why it ends, so it does not
         // reconnect (and replace this one in turn).
         previous.res.write("event: replaced\ndata: {}\n\n");
         end(previous);
       }
+      let users = events.get(eventId);
+      if (!users) events.set(eventId, (users = new Map()));
       users.set(userId, s);
       open += 1;
       res.on("drain", () => {
@@ -194,6 +196,8 @@ export function createStreamHub(options: StreamHubOptions) {
       res.on("close", () => drop(s));
     },
     size: () => open,
+    /** Ticks done with streams open (tests wait for some to pass). */
+    ticks: () => ticks,
     /** Ends every stream (shutdown): clients reconnect, to another router. */
     close() {
       closed = true;

@@ -1,8 +1,10 @@
 /**
- * The waiting room's script. The page has already joined the queue (server side); this polls the
- * status at the `pollAfterMs` the server asks for, moves the numbers and the progress bar, backs
- * off on network errors (and says so), reloads to re-join if the place was lost, goes on to the
- * event page once admitted, and stops at once on "sold out".
+ * The waiting room's script. The page has already joined the queue (server side); this listens
+ * to the status pushed over `GET /api/queue/:id/events` (EventSource) or, when the stream fails
+ * or is blocked, polls the status at the `pollAfterMs` the server asks for (and tries the stream
+ * again now and then). Either way it moves the numbers and the progress bar, backs off on network
+ * errors (and says so), reloads to re-join if the place was lost, goes on to the event page once
+ * admitted, and stops at once on "sold out".
  */
 export const queueJs = `(function () {
   var root = rg.$("queue");
@@ -14,6 +16,10 @@ export const queueJs = `(function () {
   var lastPosition = Number(root.getAttribute("data-position")) || null;
   var lastOk = Date.now();
   var timer = 0;
+  var stream = null;
+  // Polling takes over when the stream fails; the stream is tried again after this long.
+  var STREAM_RETRY_MS = 30000;
+  var streamAt = window.EventSource ? 0 : Infinity;
 
   function eta(seconds) {
     if (seconds === null || seconds === undefined) return "working it out…";
@@ -53,6 +59,7 @@ export const queueJs = `(function () {
 
   function finish(kind, title, detail, link) {
     clearTimeout(timer);
+    stopStream();
     rg.$("queue-card").hidden = true;
     var box = rg.$("outcome");
     rg.notice(box, kind, title, detail, link);
@@ -64,15 +71,48 @@ export const queueJs = `(function () {
     timer = setTimeout(poll, Math.max(200, ms));
   }
 
-  function poll() {
-    rg.json("GET", "/api/queue/" + id + "/status").then(function (r) {
+  function stopStream() {
+    if (stream) stream.close();
+    stream = null;
+  }
+
+  // The stream sends the status route's bodies, errors included: answer them as a poll's.
+  var errorStatus = { not_in_queue: 404, event_not_found: 404, event_not_open: 409 };
+
+  function listen() {
+    stream = new EventSource("/api/queue/" + id + "/events");
+    stream.onmessage = function (m) {
+      try {
+        var b = JSON.parse(m.data);
+        answer({ status: b.error ? errorStatus[b.error.code] || 500 : 200, body: b }, true);
+      } catch (e) {
+        fallBack();
+      }
+    };
+    // Another tab of this browser took the stream over: this one polls.
+    stream.addEventListener("replaced", function () {
+      streamAt = Infinity;
+      stopStream();
+      schedule(0);
+    });
+    stream.onerror = fallBack;
+  }
+
+  // Refused, blocked or cut: poll (its answers say why, and it backs off), stream again later.
+  function fallBack() {
+    stopStream();
+    streamAt = Date.now() + STREAM_RETRY_MS;
+    schedule(0);
+  }
+
+  function answer(r, pushed) {
       var b = r.body || {};
       if (r.status === 200 && b.status === "waiting") {
         failures = 0;
         lastOk = Date.now();
         render(b);
         conn("Updated just now. This page checks by itself — no need to refresh.", false);
-        schedule(b.pollAfterMs);
+        if (!pushed) schedule(b.pollAfterMs);
       } else if (r.status === 200 && b.status === "admitted") {
         progress(0);
         rg.text(rg.$("position-label"), "It's your turn!");
@@ -95,6 +135,15 @@ export const queueJs = `(function () {
       } else {
         throw new Error("HTTP " + r.status);
       }
+  }
+
+  function poll() {
+    if (Date.now() >= streamAt) {
+      clearTimeout(timer);
+      return listen();
+    }
+    rg.json("GET", "/api/queue/" + id + "/status").then(function (r) {
+      answer(r, false);
     }).catch(function () {
       failures += 1;
       var wait = Math.min(8000, 1000 * Math.pow(2, failures - 1)) * (0.8 + Math.random() * 0.4);
@@ -106,6 +155,7 @@ export const queueJs = `(function () {
   }
 
   progress(lastPosition || from);
-  schedule(Number(root.getAttribute("data-poll")) || 1000);
+  if (streamAt === 0) listen();
+  else schedule(Number(root.getAttribute("data-poll")) || 1000);
 })();
 `;
