@@ -87,7 +87,9 @@ describe("the event stream", () => {
     const s = await stream(eventId, "sse-c");
     await s.next(status("waiting"));
     await p.client.leave(eventId, "sse-c");
-    expect((await s.next(errorCode("not_in_queue"))).data).toEqual((await p.client.status(eventId, "sse-c")).body);
+    expect((await s.next(errorCode("not_in_queue"))).data).toEqual(
+      (await p.client.status(eventId, "sse-c")).body,
+    );
     await s.ended;
   });
 
@@ -138,7 +140,10 @@ describe("the event stream", () => {
     expect(evicted).toBeNull();
     expect(await p.redis.zscore(waiting, "sse-f1")).not.toBeNull();
     // …and hears that one fewer person waits.
-    expect((await staying.next((m) => data(m).waiting === 1)).data).toMatchObject({ status: "waiting", position: 1 });
+    expect((await staying.next((m) => data(m).waiting === 1)).data).toMatchObject({
+      status: "waiting",
+      position: 1,
+    });
     expect(staying.messages.every(status("waiting"))).toBe(true);
   }, 40_000);
 

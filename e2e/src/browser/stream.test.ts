@@ -40,7 +40,12 @@ async function person(): Promise<{ page: Page; asked: (ending: string) => number
 
 /** An event whose only running slot is held, so a newcomer waits until the test lets them in. */
 async function heldEvent() {
-  const eventId = await p.client.createEvent({ ...shortWindow(), stock: 5, rpmThreshold: 0, runningCapacity: 1 });
+  const eventId = await p.client.createEvent({
+    ...shortWindow(),
+    stock: 5,
+    rpmThreshold: 0,
+    runningCapacity: 1,
+  });
   await p.redis.zadd(p.keys.event(eventId).running, Date.now() + 60_000, "holder");
   return eventId;
 }
