@@ -183,8 +183,8 @@ export function createStreamHub(options: StreamHubOptions) {
         previous.res.write("event: replaced\ndata: {}\n\n");
         end(previous);
       }
-      let users = events.get(eventId);
-      if (!users) events.set(eventId, (users = new Map()));
+      const users = events.get(eventId) ?? new Map<string, Stream>();
+      events.set(eventId, users);
       users.set(userId, s);
       open += 1;
       res.on("drain", () => {
