@@ -14,7 +14,8 @@ import { median } from "../stats";
  * enters every 100 ms so that every waiter's status (`waiting`) changes on every stream tick: the
  * streams send a message per user per tick, their worst case. Measured over a window once every
  * user is polling or connected: server CPU (router + redis-server, /proc) per waiting user per
- * second, and the router's RSS per open stream (RSS with the streams open minus RSS before).
+ * second, and the router's RSS per open stream (RSS with the streams open minus RSS before, in
+ * the first round, on a router that has held no stream yet).
  */
 export interface HoldRun {
   mode: "sse" | "poll";
@@ -252,7 +253,8 @@ export async function measureStreams(options: {
   await enterAll(stack, eventId, ids);
   const runs: HoldRun[] = [];
   for (let round = 1; round <= options.rounds; round++) {
-    const order: ("sse" | "poll")[] = round % 2 === 1 ? ["poll", "sse"] : ["sse", "poll"];
+    // Streams first in the first round: their RSS is measured on a router that has held nothing yet.
+    const order: ("sse" | "poll")[] = round % 2 === 1 ? ["sse", "poll"] : ["poll", "sse"];
     for (const mode of order) {
       const run = await holdOnce({ ...options, mode, round, eventId, ids, secret: stack.identitySecret });
       runs.push(run);
@@ -271,7 +273,8 @@ export async function measureStreams(options: {
     return {
       mode,
       cpuPerUserSecond: median(mine.map((r) => r.cpu.server)),
-      rssPerStream: median(mine.map((r) => r.rssPerStream)),
+      // Later rounds reuse the memory the first one took from the system (RSS does not shrink).
+      rssPerStream: mine[0]?.rssPerStream ?? Number.NaN,
       errors: mine.reduce((a, r) => a + r.errors, 0),
       byProcess,
     };
