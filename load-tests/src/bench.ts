@@ -10,7 +10,13 @@ import { BENCH_USAGE, type BenchOptions, parseBenchArgs } from "./args";
 import { type BurstResult, burstRatios, measureBurst } from "./bench/burst";
 import { type DrainResult, measureDrain } from "./bench/drain";
 import { measureRoundTrips, type RoundTripResult } from "./bench/round-trips";
-import { type HoldResult, holdStreams, measureStreams, type StreamsResult } from "./bench/streams";
+import {
+  type HoldResult,
+  holdStreams,
+  measureStreams,
+  STREAMS_PER_PROCESS,
+  type StreamsResult,
+} from "./bench/streams";
 import { measureThroughput, type ThroughputResult } from "./bench/throughput";
 import { measureTick, type TickResult } from "./bench/tick";
 import { createEvent, createHttp, QUEUE_ONLY_EVENT } from "./http";
@@ -154,7 +160,14 @@ async function runStackPhases(opts: BenchOptions, redisUrl: string, nodeArgs: st
         pollMs: 300,
       });
       if (opts.holdStreams > 0)
-        results.hold = await holdStreams({ ...common, users: opts.holdStreams, seconds: opts.holdSeconds });
+        results.hold = await holdStreams({
+          stack,
+          redisPid: processes[1]?.pid,
+          runId: prefix,
+          log,
+          users: opts.holdStreams,
+          seconds: opts.holdSeconds,
+        });
     }
     if (opts.only.includes("round-trips")) {
       log("round trips: measuring gate, status and issue with MONITOR");
@@ -261,9 +274,9 @@ function summaryRows(r: Results): Record<string, Cell>[] {
   }
   if (r.hold) {
     rows.push({
-      measure: `${r.hold.users} streams held ${fixed(r.hold.seconds, 0)} s (router RSS MiB; KiB / stream)`,
+      measure: `${r.hold.users} streams held ${fixed(r.hold.seconds, 0)} s on ${r.hold.routers} router(s) (RSS MiB; KiB / stream)`,
       rushgate: `${r.hold.open} open`,
-      baseline: `${fixed(r.hold.routerRssMiB, 0)} MiB; ${fixed(r.hold.rssPerStream / 1024, 1)}`,
+      baseline: `${r.hold.routerRssMiB.map((v) => fixed(v, 0)).join(" + ")} MiB; ${fixed(r.hold.rssPerStream / 1024, 1)}`,
       result: `${r.hold.errors} errors`,
       target: "0 errors",
       verdict: yes(r.hold.errors === 0 && r.hold.open === r.hold.users),
@@ -331,7 +344,9 @@ async function main(): Promise<number> {
     const { warning } = fitUsers(opts.burstUsers, "bench burst");
     if (warning) log(warning);
   }
-  if (opts.only.includes("streams")) fitUsers(Math.max(opts.streamUsers, opts.holdStreams), "bench streams");
+  // The hold is spread over processes of at most STREAMS_PER_PROCESS sockets each (holdStreams).
+  if (opts.only.includes("streams"))
+    fitUsers(Math.max(opts.streamUsers, Math.min(opts.holdStreams, STREAMS_PER_PROCESS)), "bench streams");
   const m = machine();
   log(
     `bench on ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${process.version}; phases ${opts.only.join(", ")}`,

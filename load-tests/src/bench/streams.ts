@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { cpuSeconds } from "../cpu";
 import { createEvent, createHttp, createUser, QUEUE_ONLY_EVENT } from "../http";
 import { identityHeaders } from "../identity";
-import type { Stack } from "../stack";
+import type { Spawned, Stack } from "../stack";
 import { median } from "../stats";
 
 /**
@@ -282,63 +282,113 @@ export async function measureStreams(options: {
   return { users: options.users, seconds: options.seconds, pollMs: options.pollMs, runs, medians };
 }
 
+/** Streams per router process and per driver process: the open-files limit is per process. */
+export const STREAMS_PER_PROCESS = 9_000;
+
+interface Shard {
+  child: ChildProcess;
+  next<T>(): Promise<T>;
+}
+
+function forkShard(url: string, secret: string, userIds: string[]): Shard {
+  const script = fileURLToPath(new URL("./hold-worker.js", import.meta.url));
+  const child = fork(script, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  child.send({ url, secret, userIds });
+  return {
+    child,
+    next: <T>() =>
+      new Promise<T>((resolve, reject) => {
+        child.once("message", (m) => resolve(m as T));
+        child.once("exit", (code) => reject(new Error(`hold worker exited with ${code}`)));
+      }),
+  };
+}
+
 /**
  * Holds `users` streams open for `seconds` (no churn): whether they all open and stay open, the
- * router's RSS per stream and the server CPU per second meanwhile.
+ * routers' RSS per stream and their CPU meanwhile. One process holds at most
+ * STREAMS_PER_PROCESS sockets (the hard open-files limit here is 20,000 per process), so the
+ * streams are spread over as many routers — the stack's and more of the same, as `INSTANCES`
+ * runs them — and as many driver processes, one shard each.
  */
 export async function holdStreams(options: {
   stack: Stack;
-  processes: Proc[];
-  routerPid: number | undefined;
+  redisPid: number | undefined;
   users: number;
   seconds: number;
   runId: string;
   log: (line: string) => void;
 }) {
   const { stack, log } = options;
-  const admin = createHttp(stack.routerUrl, 2);
-  const eventId = await createEvent(admin, stack.adminToken, { ...QUEUE_ONLY_EVENT, name: "bench hold" });
-  await admin.close();
-  const ids = Array.from({ length: options.users }, (_, i) =>
-    identityHeaders(stack.identitySecret, `bh-${options.runId}-${i}`),
-  );
-  log(`hold: ${options.users} users enter`);
-  await enterAll(stack, eventId, ids);
-  const rssBefore = rssBytes(options.routerPid);
-  log(`hold: opening ${options.users} streams, one connection each`);
-  const url = `${stack.routerUrl}/api/queue/${eventId}/events`;
-  const openedAt = performance.now();
-  const streams = [];
-  // Opened in waves, as people arrive: a SYN flood of 20,000 at once measures the backlog.
-  for (let i = 0; i < ids.length; i += 1000) {
-    const wave = ids.slice(i, i + 1000).map((h) => holdStream(url, h));
-    streams.push(...wave);
-    await Promise.all(wave.map((s) => s.opened));
+  const shards = Math.ceil(options.users / STREAMS_PER_PROCESS);
+  const first = stack.servers.find((s) => s.name.endsWith("-router"));
+  const coupon = stack.servers.find((s) => s.name.endsWith("-coupon"));
+  if (!first || !coupon) throw new Error("hold: the stack has no router or coupon server");
+  const extra: Spawned[] = [];
+  for (let i = 1; i < shards; i++)
+    extra.push(
+      await stack.spawnServer("router", {
+        COUPON_URL: coupon.url,
+        RATE_LIMIT_IP_PER_SEC: "0",
+        IDENTITY_SECRET: stack.identitySecret,
+      }),
+    );
+  const routers = [first, ...extra];
+  try {
+    const admin = createHttp(stack.routerUrl, 2);
+    const eventId = await createEvent(admin, stack.adminToken, { ...QUEUE_ONLY_EVENT, name: "bench hold" });
+    await admin.close();
+    const userIds = Array.from({ length: options.users }, (_, i) => `bh-${options.runId}-${i}`);
+    log(`hold: ${options.users} users enter`);
+    await enterAll(
+      stack,
+      eventId,
+      userIds.map((u) => identityHeaders(stack.identitySecret, u)),
+    );
+    const rssBefore = routers.map((r) => rssBytes(r.child.pid));
+    log(`hold: opening ${options.users} streams, one connection each, over ${shards} router(s)`);
+    const openedAt = performance.now();
+    const size = Math.ceil(options.users / shards);
+    const workers = routers.map((r, i) =>
+      forkShard(
+        `${r.url}/api/queue/${eventId}/events`,
+        stack.identitySecret,
+        userIds.slice(i * size, (i + 1) * size),
+      ),
+    );
+    const opened = await Promise.all(workers.map((w) => w.next<{ opened: number }>()));
+    const open = opened.reduce((a, o) => a + o.opened, 0);
+    const openSeconds = (performance.now() - openedAt) / 1000;
+    log(`hold: ${open} open after ${openSeconds.toFixed(1)} s; holding ${options.seconds} s`);
+    const processes = [
+      ...routers.map((r, i) => ({ name: `router-${i + 1}`, pid: r.child.pid })),
+      { name: "redis-server", pid: options.redisPid },
+    ];
+    const measure = cpuOver(processes);
+    const started = performance.now();
+    await sleep(options.seconds * 1000);
+    const rows = measure();
+    const seconds = (performance.now() - started) / 1000;
+    const rssOpen = routers.map((r) => rssBytes(r.child.pid));
+    for (const w of workers) w.child.send("stop");
+    const done = await Promise.all(workers.map((w) => w.next<{ errors: number; samples: string[] }>()));
+    const errors = done.reduce((a, d) => a + d.errors, 0);
+    const grown = rssOpen.reduce((a, v, i) => a + v - (rssBefore[i] ?? 0), 0);
+    return {
+      users: options.users,
+      routers: routers.length,
+      seconds,
+      openSeconds,
+      open,
+      errors,
+      samples: [...new Set(done.flatMap((d) => d.samples))].slice(0, 5),
+      rssPerStream: grown / options.users,
+      routerRssMiB: rssOpen.map((v) => v / 2 ** 20),
+      cpuPercentOfCore: Object.fromEntries(rows.map((r) => [r.name, (100 * r.seconds) / seconds])),
+    };
+  } finally {
+    for (const r of extra) await r.stop();
   }
-  const openSeconds = (performance.now() - openedAt) / 1000;
-  const failedToOpen = streams.filter((s) => s.failure() !== undefined).length;
-  log(
-    `hold: ${streams.length - failedToOpen} open after ${openSeconds.toFixed(1)} s; holding ${options.seconds} s`,
-  );
-  const measure = cpuOver(options.processes);
-  const started = performance.now();
-  await sleep(options.seconds * 1000);
-  const rows = measure();
-  const seconds = (performance.now() - started) / 1000;
-  const rssOpen = rssBytes(options.routerPid);
-  const failures = streams.map((s) => s.failure()).filter((f): f is string => f !== undefined);
-  for (const s of streams) s.close();
-  return {
-    users: options.users,
-    seconds,
-    openSeconds,
-    open: streams.length - failures.length,
-    errors: failures.length,
-    samples: [...new Set(failures)].slice(0, 5),
-    rssPerStream: (rssOpen - rssBefore) / options.users,
-    routerRssMiB: rssOpen / 2 ** 20,
-    cpuPercentOfCore: Object.fromEntries(rows.map((r) => [r.name, (100 * r.seconds) / seconds])),
-  };
 }
 
 export type HoldResult = Awaited<ReturnType<typeof holdStreams>>;

@@ -10,6 +10,7 @@ import {
   type RunningServer,
 } from "@rushgate/service";
 import type { Hono } from "hono";
+import { Gauge } from "prom-client";
 import { createApp, type RouterDeps } from "./app";
 import { parseRouterEnv, type RouterEnv } from "./env";
 import { createGate } from "./gate";
@@ -57,6 +58,14 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer & { app
     log: logger,
     tickMs: env.STREAM_TICK_MS,
     heartbeatMs: env.STREAM_HEARTBEAT_MS,
+  });
+  new Gauge({
+    name: "rushgate_event_streams_open",
+    help: "Open event streams (GET /api/queue/:eventId/events) on this router",
+    registers: [metrics.registry],
+    collect() {
+      this.set(streams.size());
+    },
   });
   const deps: RouterDeps = {
     env,

@@ -194,6 +194,7 @@ export function createStreamHub(options: StreamHubOptions) {
         if (pending !== undefined) write(s, pending, Date.now());
       });
       res.on("close", () => drop(s));
+      res.on("error", () => drop(s));
     },
     size: () => open,
     /** Ticks done with streams open (tests wait for some to pass). */
