@@ -259,7 +259,7 @@ function summaryRows(r: Results): Record<string, Cell>[] {
       measure: `${r.streams.users} waiting: server CPU µs / user / s, SSE vs polling every ${r.streams.pollMs} ms`,
       rushgate: fixed(sse.cpuPerUserSecond, 1),
       baseline: `${fixed(poll.cpuPerUserSecond, 1)} (polling)`,
-      result: `${fixed(x)}x`,
+      result: `${fixed(x)}x (${fixed(poll.messagesPerUserSecond)} polls / user / s)`,
       target: "< 1.0x",
       verdict: yes(x < 1),
     });

@@ -260,7 +260,8 @@ export async function measureStreams(options: {
       runs.push(run);
       log(
         `streams: round ${round} ${mode}: ${run.cpu.server.toFixed(1)} µs CPU / user / s, ` +
-          `${run.messages} messages, ${run.errors} errors` +
+          `${run.messages} messages (${(run.messages / (run.users * run.seconds)).toFixed(2)} / user / s), ` +
+          `${run.errors} errors` +
           (mode === "sse" ? `, ${(run.rssPerStream / 1024).toFixed(1)} KiB RSS / stream` : ""),
       );
     }
@@ -273,6 +274,8 @@ export async function measureStreams(options: {
     return {
       mode,
       cpuPerUserSecond: median(mine.map((r) => r.cpu.server)),
+      // Polls (or messages) each user actually got per second: a busy machine polls slower.
+      messagesPerUserSecond: median(mine.map((r) => r.messages / (r.users * r.seconds))),
       // Later rounds reuse the memory the first one took from the system (RSS does not shrink).
       rssPerStream: mine[0]?.rssPerStream ?? Number.NaN,
       errors: mine.reduce((a, r) => a + r.errors, 0),
