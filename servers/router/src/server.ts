@@ -15,13 +15,15 @@ import { createApp, type RouterDeps } from "./app";
 import { parseRouterEnv, type RouterEnv } from "./env";
 import { createGate } from "./gate";
 import { createIdentity } from "./identity";
-import { createStreamHub } from "./queue";
+import { createStreamHub, type StreamHub } from "./queue";
 import { createBudgets } from "./rate-limit";
 import { apiRoutes } from "./routes/api";
 import { call, createUpstream } from "./upstream";
 
 /** Builds the router's dependencies once and starts listening; `close()` shuts down gracefully. */
-export async function startRouter(env: RouterEnv): Promise<RunningServer & { app: Hono<AppEnv> }> {
+export async function startRouter(
+  env: RouterEnv,
+): Promise<RunningServer & { app: Hono<AppEnv>; streams: StreamHub }> {
   const logger = createLogger({ service: "router", level: env.LOG_LEVEL });
   const redis = createRedis(env.REDIS_URL, {
     name: `rushgate-router-${env.REDIS_PREFIX}`,
