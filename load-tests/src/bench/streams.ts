@@ -1,6 +1,8 @@
+import { type ChildProcess, fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import { cpuSeconds } from "../cpu";
 import { createEvent, createHttp, createUser, QUEUE_ONLY_EVENT } from "../http";
 import { identityHeaders } from "../identity";
