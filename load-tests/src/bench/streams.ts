@@ -226,6 +226,7 @@ export interface StreamsResult {
   medians: {
     mode: "sse" | "poll";
     cpuPerUserSecond: number;
+    messagesPerUserSecond: number;
     rssPerStream: number;
     errors: number;
     byProcess: Record<string, number>;
