@@ -254,14 +254,22 @@ function summaryRows(r: Results): Record<string, Cell>[] {
   const sse = r.streams?.medians.find((m) => m.mode === "sse");
   const poll = r.streams?.medians.find((m) => m.mode === "poll");
   if (r.streams && sse && poll) {
-    const x = sse.cpuPerUserSecond / poll.cpuPerUserSecond;
+    const x = sse.cpuPerUserSecond / poll.cpuAtFullRate;
     rows.push({
       measure: `${r.streams.users} waiting: server CPU µs / user / s, SSE vs polling every ${r.streams.pollMs} ms`,
       rushgate: fixed(sse.cpuPerUserSecond, 1),
-      baseline: `${fixed(poll.cpuPerUserSecond, 1)} (polling)`,
-      result: `${fixed(x)}x (${fixed(poll.messagesPerUserSecond)} polls / user / s)`,
+      baseline: `${fixed(poll.cpuAtFullRate, 1)} (polling at ${fixed(1000 / r.streams.pollMs)} / s)`,
+      result: `${fixed(x)}x`,
       target: "< 1.0x",
       verdict: yes(x < 1),
+    });
+    rows.push({
+      measure: `${r.streams.users} waiting, as measured: SSE (${fixed(sse.messagesPerUserSecond)} messages / user / s) vs polling`,
+      rushgate: fixed(sse.cpuPerUserSecond, 1),
+      baseline: `${fixed(poll.cpuPerUserSecond, 1)} (${fixed(poll.messagesPerUserSecond)} polls / user / s)`,
+      result: `${fixed(sse.cpuPerUserSecond / poll.cpuPerUserSecond)}x`,
+      target: "< 1.0x",
+      verdict: yes(sse.cpuPerUserSecond < poll.cpuPerUserSecond),
     });
     rows.push({
       measure: `${r.streams.users} waiting: router RSS KiB / open stream; errors`,

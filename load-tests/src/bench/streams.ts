@@ -227,6 +227,7 @@ export interface StreamsResult {
     mode: "sse" | "poll";
     cpuPerUserSecond: number;
     messagesPerUserSecond: number;
+    cpuAtFullRate: number;
     rssPerStream: number;
     errors: number;
     byProcess: Record<string, number>;
@@ -279,6 +280,15 @@ export async function measureStreams(options: {
       cpuPerUserSecond: median(mine.map((r) => r.cpu.server)),
       // Polls (or messages) each user actually got per second: a busy machine polls slower.
       messagesPerUserSecond: median(mine.map((r) => r.messages / (r.users * r.seconds))),
+      // Polling: the CPU of one poll times the polls a user makes per second when every answer
+      // is instant (1000 / pollMs), since a loaded machine answers slower and so is polled less.
+      cpuAtFullRate: median(
+        mine.map((r) =>
+          mode === "poll"
+            ? (r.cpu.server * r.users * r.seconds * 1000) / (r.messages * options.pollMs)
+            : r.cpu.server,
+        ),
+      ),
       // Later rounds reuse the memory the first one took from the system (RSS does not shrink).
       rssPerStream: mine[0]?.rssPerStream ?? Number.NaN,
       errors: mine.reduce((a, r) => a + r.errors, 0),
