@@ -89,8 +89,10 @@ export function createStreamHub(options: StreamHubOptions) {
     } catch (err) {
       body = errorAnswer(err, "").body; // the status route's error body (not_in_queue, ended, …)
     }
-    write(s, message(body), now);
-    if (FINAL.has(reply.kind)) end(s);
+    if (!FINAL.has(reply.kind)) return write(s, message(body), now);
+    // The last word is sent whatever the socket's buffer holds (end queues it behind the rest).
+    drop(s);
+    s.res.end(message(body));
   }
 
   async function tickEvent(eventId: number, users: Map<string, Stream>, now: number) {
