@@ -72,8 +72,17 @@ describe("pnpm bench arguments", () => {
       burstRounds: 3,
       burstPolls: 5,
       burstPollMs: 300,
-      only: ["burst", "throughput", "round-trips", "drain", "tick"],
+      streamUsers: 2000,
+      streamRounds: 3,
+      holdStreams: 0,
+      only: ["burst", "throughput", "round-trips", "streams", "drain", "tick"],
     });
+  });
+
+  it("holds streams only when asked", () => {
+    const opts = parseBenchArgs(["--only", "streams", "--stream-users", "500", "--hold-streams", "20000"]);
+    expect(opts).toMatchObject({ only: ["streams"], streamUsers: 500, holdStreams: 20_000, holdSeconds: 30 });
+    expect(() => parseBenchArgs(["--hold-streams", "-1"])).toThrow(/--hold-streams/);
   });
 
   it("sizes the burst from its options", () => {

@@ -44,6 +44,11 @@ export interface BenchOptions {
   burstRounds: number;
   burstPolls: number;
   burstPollMs: number;
+  streamUsers: number;
+  streamSeconds: number;
+  streamRounds: number;
+  holdStreams: number;
+  holdSeconds: number;
   only: string[];
   profile: boolean;
   databaseUrl: string;
@@ -51,7 +56,7 @@ export interface BenchOptions {
   help: boolean;
 }
 
-export const BENCH_PHASES = ["burst", "throughput", "round-trips", "drain", "tick"] as const;
+export const BENCH_PHASES = ["burst", "throughput", "round-trips", "streams", "drain", "tick"] as const;
 
 export const LOAD_USAGE = `pnpm load -- [options]
 
@@ -98,6 +103,12 @@ no-op BullMQ worker, and one scheduler tick with 100,000 people waiting.
   --burst-rounds N      burst rounds per target, alternating targets; medians (default 3)
   --burst-polls N       status polls per user after its entry (default 5)
   --burst-poll-ms N     time between a user's polls (default 300)
+  --stream-users N      waiting users held by event streams vs polling every 300 ms (default 2000)
+  --stream-seconds N    measured seconds of each hold (default 10)
+  --stream-rounds N     rounds of each, alternating which goes first; medians (default 3)
+  --hold-streams N      also open N streams (one connection each) and hold them (default 0: off;
+                        20000 is the target: the open-files limit is raised to fit)
+  --hold-seconds N      how long to hold them (default 30)
   --rounds N            rounds per throughput comparison; medians are reported (default 5)
   --round-seconds N     length of one throughput round (default 5)
   --concurrency N       requests in flight in the throughput loops (default 64)
@@ -216,6 +227,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       "burst-rounds": str,
       "burst-polls": str,
       "burst-poll-ms": str,
+      "stream-users": str,
+      "stream-seconds": str,
+      "stream-rounds": str,
+      "hold-streams": str,
+      "hold-seconds": str,
       only: str,
       profile: { type: "boolean" },
       "database-url": str,
@@ -241,6 +257,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     burstRounds: intOption("burst-rounds", values["burst-rounds"], 3, 1),
     burstPolls: intOption("burst-polls", values["burst-polls"], 5, 0),
     burstPollMs: intOption("burst-poll-ms", values["burst-poll-ms"], 300, 1),
+    streamUsers: intOption("stream-users", values["stream-users"], 2000, 1),
+    streamSeconds: intOption("stream-seconds", values["stream-seconds"], 10, 1),
+    streamRounds: intOption("stream-rounds", values["stream-rounds"], 3, 1),
+    holdStreams: intOption("hold-streams", values["hold-streams"], 0, 0),
+    holdSeconds: intOption("hold-seconds", values["hold-seconds"], 30, 1),
     only,
     profile: values.profile ?? false,
     databaseUrl: urlOption(

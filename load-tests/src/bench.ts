@@ -10,6 +10,13 @@ import { BENCH_USAGE, type BenchOptions, parseBenchArgs } from "./args";
 import { type BurstResult, burstRatios, measureBurst } from "./bench/burst";
 import { type DrainResult, measureDrain } from "./bench/drain";
 import { measureRoundTrips, type RoundTripResult } from "./bench/round-trips";
+import {
+  type HoldResult,
+  holdStreams,
+  measureStreams,
+  STREAMS_PER_PROCESS,
+  type StreamsResult,
+} from "./bench/streams";
 import { measureThroughput, type ThroughputResult } from "./bench/throughput";
 import { measureTick, type TickResult } from "./bench/tick";
 import { createEvent, createHttp, QUEUE_ONLY_EVENT } from "./http";
@@ -26,6 +33,8 @@ interface Results {
   roundTrips?: RoundTripResult[];
   drain?: DrainResult;
   tick?: TickResult;
+  streams?: StreamsResult;
+  hold?: HoldResult;
 }
 
 async function runStackPhases(opts: BenchOptions, redisUrl: string, nodeArgs: string[], results: Results) {
@@ -136,6 +145,30 @@ async function runStackPhases(opts: BenchOptions, redisUrl: string, nodeArgs: st
         log,
       });
     }
+    if (opts.only.includes("streams")) {
+      const router = stack.servers.find((s) => processName(s) === "router");
+      const processes = [
+        { name: "router", pid: router?.child.pid },
+        { name: "redis-server", pid: await redisPid(redisUrl) },
+      ];
+      const common = { stack, processes, routerPid: router?.child.pid, runId: prefix, log };
+      results.streams = await measureStreams({
+        ...common,
+        users: opts.streamUsers,
+        seconds: opts.streamSeconds,
+        rounds: opts.streamRounds,
+        pollMs: 300,
+      });
+      if (opts.holdStreams > 0)
+        results.hold = await holdStreams({
+          stack,
+          redisPid: processes[1]?.pid,
+          runId: prefix,
+          log,
+          users: opts.holdStreams,
+          seconds: opts.holdSeconds,
+        });
+    }
     if (opts.only.includes("round-trips")) {
       log("round trips: measuring gate, status and issue with MONITOR");
       results.roundTrips = await measureRoundTrips({ stack, redisUrl, requests: 300 });
@@ -218,6 +251,45 @@ function summaryRows(r: Results): Record<string, Cell>[] {
       verdict: yes(r.drain.ratio >= 0.7),
     });
   }
+  const sse = r.streams?.medians.find((m) => m.mode === "sse");
+  const poll = r.streams?.medians.find((m) => m.mode === "poll");
+  if (r.streams && sse && poll) {
+    const x = sse.cpuPerUserSecond / poll.cpuAtFullRate;
+    rows.push({
+      measure: `${r.streams.users} waiting: server CPU µs / user / s, SSE vs polling every ${r.streams.pollMs} ms`,
+      rushgate: fixed(sse.cpuPerUserSecond, 1),
+      baseline: `${fixed(poll.cpuAtFullRate, 1)} (polling at ${fixed(1000 / r.streams.pollMs)} / s)`,
+      result: `${fixed(x)}x`,
+      target: "< 1.0x",
+      verdict: yes(x < 1),
+    });
+    rows.push({
+      measure: `${r.streams.users} waiting, as measured: SSE (${fixed(sse.messagesPerUserSecond)} messages / user / s) vs polling`,
+      rushgate: fixed(sse.cpuPerUserSecond, 1),
+      baseline: `${fixed(poll.cpuPerUserSecond, 1)} (${fixed(poll.messagesPerUserSecond)} polls / user / s)`,
+      result: `${fixed(sse.cpuPerUserSecond / poll.cpuPerUserSecond)}x`,
+      target: "< 1.0x",
+      verdict: yes(sse.cpuPerUserSecond < poll.cpuPerUserSecond),
+    });
+    rows.push({
+      measure: `${r.streams.users} waiting: router RSS KiB / open stream; errors`,
+      rushgate: fixed(sse.rssPerStream / 1024, 1),
+      baseline: `${sse.errors + poll.errors} errors`,
+      result: "",
+      target: "0 errors",
+      verdict: yes(sse.errors + poll.errors === 0),
+    });
+  }
+  if (r.hold) {
+    rows.push({
+      measure: `${r.hold.users} streams held ${fixed(r.hold.seconds, 0)} s on ${r.hold.routers} router(s) (RSS MiB; KiB / stream)`,
+      rushgate: `${r.hold.open} open`,
+      baseline: `${r.hold.routerRssMiB.map((v) => fixed(v, 0)).join(" + ")} MiB; ${fixed(r.hold.rssPerStream / 1024, 1)}`,
+      result: `${r.hold.errors} errors`,
+      target: "0 errors",
+      verdict: yes(r.hold.errors === 0 && r.hold.open === r.hold.users),
+    });
+  }
   if (r.tick) {
     rows.push({
       measure: `scheduler tick, ${r.tick.waiting} waiting (ms)`,
@@ -280,6 +352,9 @@ async function main(): Promise<number> {
     const { warning } = fitUsers(opts.burstUsers, "bench burst");
     if (warning) log(warning);
   }
+  // The hold is spread over processes of at most STREAMS_PER_PROCESS sockets each (holdStreams).
+  if (opts.only.includes("streams"))
+    fitUsers(Math.max(opts.streamUsers, Math.min(opts.holdStreams, STREAMS_PER_PROCESS)), "bench streams");
   const m = machine();
   log(
     `bench on ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${process.version}; phases ${opts.only.join(", ")}`,
@@ -293,7 +368,7 @@ async function main(): Promise<number> {
   const results: Results = {};
   try {
     await prepareDatabase(opts.databaseUrl);
-    if (["burst", "throughput", "round-trips"].some((p) => opts.only.includes(p))) {
+    if (["burst", "throughput", "round-trips", "streams"].some((p) => opts.only.includes(p))) {
       await runStackPhases(opts, scratch.url, nodeArgs, results);
     }
     if (opts.only.includes("drain")) {

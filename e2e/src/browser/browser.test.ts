@@ -208,8 +208,9 @@ describe("in a real browser", () => {
     });
     await hold(eventId);
     const page = await person();
-    await page.goto(`/queue/${eventId}`);
+    // Cut off before the page opens its event stream too, so that it has to poll (and fail).
     await page.route("**/api/queue/**", (route) => route.abort("internetdisconnected"));
+    await page.goto(`/queue/${eventId}`);
     await expect
       .poll(() => text(page, "#conn"), { timeout: 10_000 })
       .toMatch(/Connection problem.*Retrying in/);

@@ -12,6 +12,7 @@ import prequeue from "./lua/includes/prequeue.lua";
 import queueAnswer from "./lua/includes/queue-answer.lua";
 import slot from "./lua/includes/slot.lua";
 import switches from "./lua/includes/switches.lua";
+import waiting from "./lua/includes/waiting.lua";
 import issue from "./lua/issue-6.lua";
 import lease from "./lua/lease-2.lua";
 import leave from "./lua/leave-5.lua";
@@ -20,6 +21,7 @@ import retire from "./lua/retire-n.lua";
 import schedule from "./lua/schedule-8.lua";
 import shuffle from "./lua/shuffle-4.lua";
 import status from "./lua/status-8.lua";
+import streamStatus from "./lua/stream-status-8.lua";
 import setSwitch from "./lua/switch-1.lua";
 import updateSettings from "./lua/update-settings-1.lua";
 import warm from "./lua/warm-2.lua";
@@ -36,6 +38,7 @@ const includes: Record<string, string> = {
   switches,
   log,
   prequeue,
+  waiting,
 };
 
 export function withIncludes(lua: string): string {
@@ -53,8 +56,9 @@ export function withIncludes(lua: string): string {
 const scripts = {
   rgGateSyncV3: { lua: gateSync, numberOfKeys: 5 },
   rgAdmitV5: { lua: admit, numberOfKeys: 7 },
-  rgEnterV6: { lua: enter, numberOfKeys: 10 },
-  rgStatusV5: { lua: status, numberOfKeys: 8 },
+  rgEnterV7: { lua: enter, numberOfKeys: 10 },
+  rgStatusV6: { lua: status, numberOfKeys: 8 },
+  rgStreamStatusV2: { lua: streamStatus, numberOfKeys: 8 },
   rgLeaveV3: { lua: leave, numberOfKeys: 5 },
   rgScheduleV6: { lua: schedule, numberOfKeys: 8 },
   rgShuffleV2: { lua: shuffle, numberOfKeys: 4 },
@@ -103,7 +107,7 @@ declare module "ioredis" {
       log: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgEnterV6(
+    rgEnterV7(
       meta: string,
       remaining: string,
       issued: string,
@@ -116,7 +120,7 @@ declare module "ioredis" {
       log: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgStatusV5(
+    rgStatusV6(
       meta: string,
       remaining: string,
       issued: string,
@@ -127,6 +131,17 @@ declare module "ioredis" {
       admitted: string,
       userId: string,
     ): Result<Reply, Context>;
+    rgStreamStatusV2(
+      meta: string,
+      remaining: string,
+      issued: string,
+      waiting: string,
+      running: string,
+      seen: string,
+      sched: string,
+      admitted: string,
+      ...userIds: string[]
+    ): Result<Reply[], Context>;
     rgLeaveV3(
       waiting: string,
       running: string,

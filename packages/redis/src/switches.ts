@@ -47,7 +47,7 @@ export async function applyGlobalSwitches(redis: RedisClient, keys: Keys, eventI
 }
 
 /**
- * Ends an event now (end-5.lua) at `endsAt` (Redis's clock, as MySQL got it) and moves its
+ * Ends an event now (end-6.lua) at `endsAt` (Redis's clock, as MySQL got it) and moves its
  * rg:events score, so retention and the fan-out follow. False when the event is not warm (its
  * warm-up then reads the new end from MySQL).
  */

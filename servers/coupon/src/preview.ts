@@ -22,7 +22,7 @@ export interface PreviewInputs {
   running: number;
   remaining: number;
   arrivalsPerSecond: number;
-  /** Admissions per second measured by the scheduler (schedule-7.lua), null before any. */
+  /** Admissions per second measured by the scheduler (schedule-8.lua), null before any. */
   admissionRate: number | null;
   /** Issues per second measured by apply-changes-7.lua, null before any. */
   issueRate: number | null;

@@ -15,11 +15,12 @@ import type { Counter } from "prom-client";
 import type { RouterEnv } from "./env";
 import type { Gate } from "./gate";
 import { registerPages } from "./pages";
-import type { QueueDeps } from "./queue";
+import type { QueueDeps, StreamHub } from "./queue";
 import { type Budgets, limitAddress } from "./rate-limit";
 import { registerAdminTraffic } from "./routes/admin-traffic";
 import { apiRoutes } from "./routes/api";
 import { registerForwarded } from "./routes/forwarded";
+import { registerQueueEvents } from "./routes/queue-events";
 import type { Upstream } from "./upstream";
 
 export interface RouterDeps {
@@ -29,6 +30,8 @@ export interface RouterDeps {
   gate: Gate;
   /** Redis and the admission secret, for the queue's requests (queue/index.ts). */
   queue: QueueDeps;
+  /** The open event streams of this router (GET /api/queue/:eventId/events). */
+  streams: StreamHub;
   coupon: Upstream;
   logger: Logger;
   adminAuth: AdminAuth;
@@ -54,7 +57,7 @@ export function createApp(deps: RouterDeps): Hono<AppEnv> {
   // page is an entry, the waiting-room page a status poll, the coupon form an issue.
   const routes: [keyof Budgets, string[]][] = [
     ["entry", ["/api/events/:eventId/entry", "/events/:eventId"]],
-    ["status", ["/api/queue/:eventId/status", "/queue/:eventId"]],
+    ["status", ["/api/queue/:eventId/status", "/api/queue/:eventId/events", "/queue/:eventId"]],
     ["leave", ["/api/queue/:eventId"]],
     ["events", ["/api/events", "/api/events/:eventId"]],
     ["issue", ["/api/events/:eventId/issue", "/events/:eventId/issue"]],
@@ -73,6 +76,7 @@ export function createApp(deps: RouterDeps): Hono<AppEnv> {
     adminApi({ auth: deps.adminAuth, record: deps.audit, source: "router", trustActorHeader: false }),
   );
   mountRoutes(app, apiRoutes(deps));
+  registerQueueEvents(app, deps);
   registerForwarded(app, deps);
   registerAdminTraffic(app, deps);
   registerPages(app, deps);

@@ -98,6 +98,13 @@ const shape = {
   RATE_LIMIT_IP_PER_SEC: z.coerce.number().min(0).default(2000),
   RATE_LIMIT_IP_BURST: positiveInt(4000),
   ...identityShape,
+  /**
+   * Event streams (GET /api/queue/:eventId/events): how often the router reads every open
+   * stream's status (one Redis call per event per 500 streams), and after how long without a
+   * message a stream gets a heartbeat comment.
+   */
+  STREAM_TICK_MS: positiveInt(500).refine((ms) => ms >= 100 && ms <= 5000, "must be 100 to 5000"),
+  STREAM_HEARTBEAT_MS: positiveInt(15_000).refine((ms) => ms >= 1000, "must be at least 1000"),
   /** Keep-alive connections per upstream server. */
   UPSTREAM_CONNECTIONS: positiveInt(128),
 };

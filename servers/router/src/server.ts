@@ -11,17 +11,21 @@ import {
   type RunningServer,
 } from "@rushgate/service";
 import type { Hono } from "hono";
+import { Gauge } from "prom-client";
 import { createApp, type RouterDeps } from "./app";
 import { auditThroughCoupon, reloadTokensThroughCoupon } from "./audit";
 import { parseRouterEnv, type RouterEnv } from "./env";
 import { createGate } from "./gate";
 import { createIdentity } from "./identity";
+import { createStreamHub, type StreamHub } from "./queue";
 import { createBudgets } from "./rate-limit";
 import { apiRoutes } from "./routes/api";
 import { call, createUpstream } from "./upstream";
 
 /** Builds the router's dependencies once and starts listening; `close()` shuts down gracefully. */
-export async function startRouter(env: RouterEnv): Promise<RunningServer & { app: Hono<AppEnv> }> {
+export async function startRouter(
+  env: RouterEnv,
+): Promise<RunningServer & { app: Hono<AppEnv>; streams: StreamHub }> {
   const logger = createLogger({ service: "router", level: env.LOG_LEVEL });
   const redis = createRedis(env.REDIS_URL, {
     name: `rushgate-router-${env.REDIS_PREFIX}`,
@@ -58,6 +62,21 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer & { app
     // No MySQL here: a coupon server refills the copy when this router finds it gone.
     reload: () => reloadTokensThroughCoupon(coupon, adminAuth),
   });
+  const queue = { redis, keys, secret: env.ADMISSION_SECRET };
+  const streams = createStreamHub({
+    queue,
+    log: logger,
+    tickMs: env.STREAM_TICK_MS,
+    heartbeatMs: env.STREAM_HEARTBEAT_MS,
+  });
+  new Gauge({
+    name: "rushgate_event_streams_open",
+    help: "Open event streams (GET /api/queue/:eventId/events) on this router",
+    registers: [metrics.registry],
+    collect() {
+      this.set(streams.size());
+    },
+  });
   const deps: RouterDeps = {
     env,
     adminAuth,
@@ -65,7 +84,8 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer & { app
     redis,
     keys,
     gate,
-    queue: { redis, keys, secret: env.ADMISSION_SECRET },
+    queue,
+    streams,
     coupon,
     logger,
     metrics: { ...metrics, gateDecisions },
@@ -88,8 +108,18 @@ export async function startRouter(env: RouterEnv): Promise<RunningServer & { app
       await closeRedis(redis);
     },
   });
+  const closeListener = running.close;
   // The app itself, for tests that compare its answers with the raw core's (parity.test.ts).
-  return Object.assign(running, { app });
+  return Object.assign(running, {
+    app,
+    streams,
+    async close() {
+      // Open streams would hold the listener open until the grace period: end them first, and
+      // their clients reconnect (to another router).
+      streams.close();
+      await closeListener();
+    },
+  });
 }
 
 export { parseRouterEnv };

@@ -187,7 +187,7 @@ describe("the shuffled pre-queue", () => {
   });
 });
 
-/** Enters every user through enter-9.lua, pipelined in batches. */
+/** Enters every user through enter-10.lua, pipelined in batches. */
 async function enterAll(k: EventKeys, list: readonly string[]) {
   for (let i = 0; i < list.length; i += 5_000) {
     await Promise.all(list.slice(i, i + 5_000).map((u) => enter(fx.redis, k, u)));

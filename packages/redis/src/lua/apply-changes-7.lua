@@ -1,7 +1,7 @@
 --[[
   Applies an event's scheduled setting changes that are due (issue 13), exactly once each, and
   measures what the what-if preview needs: the scheduler's real tick period and the issue rate.
-  Run by the scheduler's leader once per tick per event, before schedule-7.lua, with the same
+  Run by the scheduler's leader once per tick per event, before schedule-8.lua, with the same
   fencing token: a paused former leader cannot apply anything after a takeover, and since a
   change leaves `due` in the same atomic step that writes it to the meta and records it in
   `applied`, no failover can apply one twice or lose one.
@@ -9,7 +9,7 @@
   KEYS[1] meta  KEYS[2] due (sorted set: change id -> apply at, ms)
   KEYS[3] changes (hash: change id -> JSON of the settings it sets)
   KEYS[4] applied (hash: change id -> applied at, ms; the issuer writes these back to MySQL)
-  KEYS[5] sched (hash: fence, shared with schedule-7.lua)
+  KEYS[5] sched (hash: fence, shared with schedule-8.lua)
   KEYS[6] flow (hash: tickAt, tickMs = tick period EWMA, at, issued, issueRate = issues/s EWMA,
           admitted and expired = totals of the scheduler's moves and of slots that expired unused)
   KEYS[7] issued

@@ -11,9 +11,7 @@
   Returns, in the order of includes/event-state.lua: {"not_found"} | {"issued", expiresAt} |
   {"not_open"} (ended) | {"sold_out"} | {"admitted", expiresAt} |
   {"entry_closed"} (not waiting yet, and entry is closed: includes/switches.lua) |
-  {"waiting", position (1-based), waitingCount, admissionRate, paused (1/0), pending}; pending = 1
-  while the place waits for the pre-queue shuffle (includes/prequeue.lua): the position means
-  nothing yet.
+  {"waiting", …} (includes/waiting.lua).
 ]]
 --- @include "clock"
 --- @include "event-state"
@@ -22,6 +20,7 @@
 --- @include "switches"
 --- @include "log"
 --- @include "prequeue"
+--- @include "waiting"
 local user, now = ARGV[1], redisNow()
 local settled = queueAnswer(KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[9], user, now)
 if settled then return settled end
@@ -37,5 +36,5 @@ if not rank then
   rank = redis.call("ZCARD", KEYS[4]) - 1
 end
 redis.call("ZADD", KEYS[6], now, user)
-return {"waiting", rank + 1, redis.call("ZCARD", KEYS[4]), redis.call("HGET", KEYS[8], "rate") or "0",
-  sw.paused and 1 or 0, prequeuePending(KEYS[1], KEYS[8], KEYS[4], user) and 1 or 0}
+return waitingAnswer(KEYS[1], KEYS[4], KEYS[8], user, rank, redis.call("ZCARD", KEYS[4]),
+  redis.call("HGET", KEYS[8], "rate") or "0")

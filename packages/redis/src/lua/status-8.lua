@@ -8,8 +8,7 @@
 
   Returns, in the order of includes/event-state.lua: {"not_found"} | {"issued", expiresAt} |
   {"not_open"} (ended) | {"sold_out"} | {"admitted", expiresAt} |
-  {"waiting", position, waitingCount, admissionRate, paused (1/0, includes/switches.lua), pending
-  (as in enter-10.lua)} |
+  {"waiting", …} (includes/waiting.lua) |
   {"not_in_queue"}.
 ]]
 --- @include "clock"
@@ -18,6 +17,7 @@
 --- @include "queue-answer"
 --- @include "switches"
 --- @include "prequeue"
+--- @include "waiting"
 local user, now = ARGV[1], redisNow()
 local settled = queueAnswer(KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[8], user, now)
 if settled then return settled end
@@ -25,5 +25,5 @@ if settled then return settled end
 local rank = redis.call("ZRANK", KEYS[4], user)
 if not rank then return {"not_in_queue"} end
 redis.call("ZADD", KEYS[6], "XX", now, user)
-return {"waiting", rank + 1, redis.call("ZCARD", KEYS[4]), redis.call("HGET", KEYS[7], "rate") or "0",
-  eventSwitches(KEYS[1]).paused and 1 or 0, prequeuePending(KEYS[1], KEYS[7], KEYS[4], user) and 1 or 0}
+return waitingAnswer(KEYS[1], KEYS[4], KEYS[7], user, rank, redis.call("ZCARD", KEYS[4]),
+  redis.call("HGET", KEYS[7], "rate") or "0")

@@ -4,6 +4,7 @@ import { queueAnswer } from "./answer";
 
 export { queueAnswer } from "./answer";
 export { etaSeconds, pollAfterMs } from "./poll";
+export { createStreamHub, type StreamHub } from "./streams";
 
 export interface QueueDeps {
   redis: RedisClient;
@@ -17,8 +18,13 @@ export interface QueueDeps {
  * server only schedules (moves waiting → running); its state lives in Redis.
  */
 export async function queueStatus(q: QueueDeps, eventId: number, userId: string) {
+  return (await queueStatusReply(q, eventId, userId)).body;
+}
+
+/** The status, with the script's reply it was made from (the event streams compare replies). */
+export async function queueStatusReply(q: QueueDeps, eventId: number, userId: string) {
   const reply = await status(q.redis, q.keys.event(eventId), userId);
-  return queueAnswer(reply, { secret: q.secret, eventId, userId });
+  return { reply, body: queueAnswer(reply, { secret: q.secret, eventId, userId }) };
 }
 
 /** Joins the queue (idempotent: entering again keeps the place). */

@@ -1,9 +1,11 @@
 /**
- * The waiting room's script. The page has already joined the queue (server side); this polls the
- * status at the `pollAfterMs` the server asks for, moves the numbers and the progress bar, backs
- * off on network errors (and says so), reloads to re-join if the place was lost, goes on to the
- * event page once admitted, and stops at once on "sold out". A place still to be drawn by the
- * pre-queue's shuffle (position null) shows the page's pending text until it has a number.
+ * The waiting room's script. The page has already joined the queue (server side); this listens
+ * to the status pushed over `GET /api/queue/:id/events` (EventSource) or, when the stream fails
+ * or is blocked, polls the status at the `pollAfterMs` the server asks for (and tries the stream
+ * again now and then). Either way it moves the numbers and the progress bar, backs off on network
+ * errors (and says so), reloads to re-join if the place was lost, goes on to the event page once
+ * admitted, and stops at once on "sold out". A place still to be drawn by the pre-queue's shuffle
+ * (position null) shows the pending text until it has a number.
  */
 
 export const queueJs = `(function () {
@@ -16,6 +18,10 @@ export const queueJs = `(function () {
   var lastPosition = Number(root.getAttribute("data-position")) || null;
   var lastOk = Date.now();
   var timer = 0;
+  var stream = null;
+  // Polling takes over when the stream fails; the stream is tried again after this long.
+  var STREAM_RETRY_MS = 30000;
+  var streamAt = window.EventSource ? 0 : Infinity;
 
   function progress(position) {
     var pct = position === 0 ? 100 : Math.round((100 * (from - position + 1)) / (from + 1));
@@ -59,6 +65,7 @@ export const queueJs = `(function () {
 
   function finish(kind, title, detail, link) {
     clearTimeout(timer);
+    stopStream();
     rg.$("queue-card").hidden = true;
     var box = rg.$("outcome");
     rg.notice(box, kind, title, detail, link);
@@ -70,15 +77,48 @@ export const queueJs = `(function () {
     timer = setTimeout(poll, Math.max(200, ms));
   }
 
-  function poll() {
-    rg.json("GET", "/api/queue/" + id + "/status").then(function (r) {
+  function stopStream() {
+    if (stream) stream.close();
+    stream = null;
+  }
+
+  // The stream sends the status route's bodies, errors included: answer them as a poll's.
+  var errorStatus = { not_in_queue: 404, event_not_found: 404, event_not_open: 409 };
+
+  function listen() {
+    stream = new EventSource("/api/queue/" + id + "/events");
+    stream.onmessage = function (m) {
+      try {
+        var b = JSON.parse(m.data);
+        answer({ status: b.error ? errorStatus[b.error.code] || 500 : 200, body: b }, true);
+      } catch (e) {
+        fallBack();
+      }
+    };
+    // Another tab of this browser took the stream over: this one polls.
+    stream.addEventListener("replaced", function () {
+      streamAt = Infinity;
+      stopStream();
+      schedule(0);
+    });
+    stream.onerror = fallBack;
+  }
+
+  // Refused, blocked or cut: poll (its answers say why, and it backs off), stream again later.
+  function fallBack() {
+    stopStream();
+    streamAt = Date.now() + STREAM_RETRY_MS;
+    schedule(0);
+  }
+
+  function answer(r, pushed) {
       var b = r.body || {};
       if (r.status === 200 && b.status === "waiting") {
         failures = 0;
         lastOk = Date.now();
         render(b);
         conn(rg.t("queue.updated"), false);
-        schedule(b.pollAfterMs);
+        if (!pushed) schedule(b.pollAfterMs);
       } else if (r.status === 200 && b.status === "admitted") {
         progress(0);
         rg.text(rg.$("position-label"), rg.t("queue.turn"));
@@ -101,6 +141,15 @@ export const queueJs = `(function () {
       } else {
         throw new Error("HTTP " + r.status);
       }
+  }
+
+  function poll() {
+    if (Date.now() >= streamAt) {
+      clearTimeout(timer);
+      return listen();
+    }
+    rg.json("GET", "/api/queue/" + id + "/status").then(function (r) {
+      answer(r, false);
     }).catch(function () {
       failures += 1;
       var wait = Math.min(8000, 1000 * Math.pow(2, failures - 1)) * (0.8 + Math.random() * 0.4);
@@ -111,6 +160,7 @@ export const queueJs = `(function () {
   }
 
   if (lastPosition) progress(lastPosition);
-  schedule(Number(root.getAttribute("data-poll")) || 1000);
+  if (streamAt === 0) listen();
+  else schedule(Number(root.getAttribute("data-poll")) || 1000);
 })();
 `;

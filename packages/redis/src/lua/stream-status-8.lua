@@ -1,0 +1,43 @@
+--[[
+  Queue status for many users of one event at once, in one round trip: what status-8.lua answers
+  each of them, for a router's open event streams (GET /api/queue/:eventId/events). Like a status
+  poll, it is a sign of life: waiters are marked as seen (one ZADD for the whole batch), admitted
+  users have their act-by deadline moved on (includes/slot.lua). The caller keeps ARGV to a few
+  hundred users, so that one call stays well under a millisecond of Redis.
+
+  KEYS[1] meta  KEYS[2] remaining  KEYS[3] issued  KEYS[4] waiting  KEYS[5] running
+  KEYS[6] seen  KEYS[7] sched  KEYS[8] admitted (hash: userId -> hard expiry)
+  ARGV[1..n] userIds
+
+  Returns one reply per user, in ARGV's order, each as status-8.lua returns it:
+  {"not_found"} | {"issued", expiresAt} | {"not_open"} | {"sold_out"} | {"admitted", expiresAt} |
+  {"waiting", …} (includes/waiting.lua) | {"not_in_queue"}.
+]]
+--- @include "clock"
+--- @include "event-state"
+--- @include "slot"
+--- @include "queue-answer"
+--- @include "switches"
+--- @include "prequeue"
+--- @include "waiting"
+local now = redisNow()
+local replies, seen = {}, {}
+local count, rate
+for i, user in ipairs(ARGV) do
+  local reply = queueAnswer(KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[8], user, now)
+  if not reply then
+    local rank = redis.call("ZRANK", KEYS[4], user)
+    if rank then
+      count = count or redis.call("ZCARD", KEYS[4])
+      rate = rate or redis.call("HGET", KEYS[7], "rate") or "0"
+      seen[#seen + 1] = now
+      seen[#seen + 1] = user
+      reply = waitingAnswer(KEYS[1], KEYS[4], KEYS[7], user, rank, count, rate)
+    else
+      reply = {"not_in_queue"}
+    end
+  end
+  replies[i] = reply
+end
+if #seen > 0 then redis.call("ZADD", KEYS[6], "XX", unpack(seen)) end
+return replies
