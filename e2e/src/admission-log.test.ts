@@ -9,6 +9,7 @@ import {
   exportHeader,
   exportLine,
   parseExport,
+  prequeueOrder,
   seedCommitment,
   verifyFairness,
 } from "@rushgate/api";
@@ -62,8 +63,8 @@ afterAll(async () => {
   await database.close();
 });
 
-async function exportOf(format = "jsonl") {
-  return p.client.call<string>("GET", `/admin/api/events/${eventId}/admissions?format=${format}`, {
+async function exportOf(format = "jsonl", id = eventId) {
+  return p.client.call<string>("GET", `/admin/api/events/${id}/admissions?format=${format}`, {
     token: TEST_ADMIN_TOKEN,
   });
 }
@@ -187,5 +188,65 @@ describe("the admission log of a real rush", () => {
     const lines = String((await exportOf("csv")).body).split("\n");
     expect(lines[0]).toMatch(/^#event \{/);
     expect(`${lines[1]}\n`).toBe(exportHeader("csv"));
+  });
+});
+
+describe("the admission log of a rush with a shuffled pre-queue", () => {
+  const stock = 30;
+  const early = Array.from({ length: 25 }, (_, i) => `pre-${i}`);
+  let id: number;
+
+  beforeAll(async () => {
+    const startsAt = Date.now() + 2_000;
+    id = await p.client.createEvent({
+      stock,
+      startsAt: new Date(startsAt).toISOString(),
+      runningCapacity: 10,
+      admitPerTick: 5,
+      prequeue: "shuffle",
+    });
+    const users = early.map((u) => `${u}-${p.prefix}`);
+    for (const user of users) expect((await p.client.enter(id, user)).status).toBe(202);
+    await waitFor(
+      () => p.client.call<{ status: string }>("GET", `/api/events/${id}`),
+      (r) => r.body.status === "open",
+    );
+    const late = Array.from({ length: 20 }, (_, i) => `post-${i}-${p.prefix}`);
+    const outcomes = await Promise.all([...users, ...late].map((u) => p.client.rush(id, u)));
+    expect(outcomes.filter((o) => o === "issued")).toHaveLength(stock);
+    const k = p.keys.event(id);
+    await waitFor(
+      async () =>
+        (await countIssuances(database.db, { eventId: id })) === stock &&
+        (await p.redis.xlen(k.log)) === 0 &&
+        (await countAdmissionLog(database.db, { eventId: id })) > 0,
+      (done) => done,
+    );
+  });
+
+  it("passes every check, the block admitted in the order recomputed from the revealed seed", async () => {
+    const ex = parseExport(String((await exportOf("jsonl", id)).body));
+    const seed = ex.event.seed as string;
+    expect(ex.event).toMatchObject({ prequeue: "shuffle", seedCommitment: seedCommitment(seed) });
+    expect(ex.records.filter((r) => r.kind === "shuffle")).toHaveLength(1);
+    const admitted = ex.records.filter((r) => r.kind === "admit").map((r) => r.userId);
+    const block = early.map((u) => `${u}-${p.prefix}`);
+    expect(admitted.slice(0, block.length)).toEqual(prequeueOrder(seed, block));
+    expect(admitted.slice(block.length).every((u) => u.startsWith("post-"))).toBe(true);
+    const report = verifyFairness(ex);
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it("fails when two of the block trade places, or the seed is another", async () => {
+    const ex = parseExport(String((await exportOf("jsonl", id)).body));
+    const failing = (tampered: AdmissionExport) =>
+      verifyFairness(tampered)
+        .checks.filter((c) => !c.ok)
+        .map((c) => c.name);
+    const records = ex.records.map((r) => ({ ...r }));
+    const [a, b] = records.filter((r) => r.kind === "admit") as [(typeof records)[0], (typeof records)[0]];
+    [a.userId, b.userId] = [b.userId, a.userId];
+    expect(failing({ ...ex, records })).toContain(CHECK_NAMES.prequeue);
+    expect(failing({ ...ex, event: { ...ex.event, seed: "cd".repeat(32) } })).toContain(CHECK_NAMES.prequeue);
   });
 });
