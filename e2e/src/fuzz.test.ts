@@ -2,6 +2,7 @@ import { TEST_ADMIN_TOKEN, useDatabase } from "@rushgate/testing";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform } from "./platform";
+import { redisState } from "./redis-state";
 
 /**
  * Thousands of malformed requests to every endpoint, from a seeded generator (set FUZZ_SEED to
@@ -44,15 +45,7 @@ function prng(seed: number) {
 }
 
 async function snapshot() {
-  const keys = (await p.redis.keys(`${p.prefix}:*`)).filter((k) => !k.endsWith(":rpm")).sort();
-  const values: Record<string, unknown> = {};
-  for (const key of keys) {
-    const type = await p.redis.type(key);
-    if (type === "string") values[key] = await p.redis.get(key);
-    else if (type === "hash") values[key] = await p.redis.hgetall(key);
-    else if (type === "zset") values[key] = await p.redis.zrange(key, 0, -1, "WITHSCORES");
-    else values[key] = type;
-  }
+  const values = await redisState(p.redis, p.prefix);
   // MySQL: this test's event and its issuances. (An event created through this stack would also
   // show up in the Redis events set above; other test runs may share the database.)
   const [rows] = await database.pool.query(

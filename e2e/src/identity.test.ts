@@ -9,6 +9,7 @@ import { mintIdentityToken } from "@rushgate/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieValue, visit } from "./browser/http";
 import { type Platform, startPlatform } from "./platform";
+import { redisState } from "./redis-state";
 
 const SECRET = "identity-secret-for-e2e-0123456789abcdef";
 const PROXY = "127.0.0.2";
@@ -65,20 +66,8 @@ function call(method: string, path: string, headers: Record<string, string>, age
 const token = (userId: string, ttlMs = 60_000, secret = SECRET) =>
   mintIdentityToken(secret, { userId, expiresAt: Date.now() + ttlMs });
 
-/** Every key of this stack and what it holds (the scheduler's own bookkeeping and RPM counters aside). */
-async function snapshot() {
-  const keys = (await p.redis.keys(`${p.prefix}:*`)).filter((k) => !/:rpm$|sched/.test(k)).sort();
-  const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    const type = await p.redis.type(key);
-    if (type === "string") out[key] = await p.redis.get(key);
-    else if (type === "hash") out[key] = await p.redis.hgetall(key);
-    else if (type === "zset") out[key] = await p.redis.zrange(key, 0, -1, "WITHSCORES");
-    else if (type === "set") out[key] = (await p.redis.smembers(key)).sort();
-    else out[key] = type;
-  }
-  return out;
-}
+/** Every key of this stack and what it holds (redis-state.ts: timers' own keys aside). */
+const snapshot = () => redisState(p.redis, p.prefix);
 
 describe("identity in production mode", () => {
   it("admits the user a valid site token names, through entry, status and issue", async () => {
