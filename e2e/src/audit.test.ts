@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { parseCouponEnv, startCoupon } from "@rushgate/coupon";
 import { parseRouterEnv, startRouter } from "@rushgate/router";
+import type { AuditEntry } from "@rushgate/service";
 import { TEST_ADMIN_TOKEN, useDatabase } from "@rushgate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieValue, visit } from "./browser/http";
@@ -8,19 +9,8 @@ import { createClient, type Reply } from "./client";
 import { type Platform, startPlatform } from "./platform";
 import { waitFor } from "./wait";
 
-interface Entry {
-  id: number;
-  token: string | null;
-  operator: string | null;
-  action: string;
-  target: string;
-  params: unknown;
-  before: unknown;
-  after: unknown;
-  status: number;
-  requestId: string;
-  source: string;
-}
+/** A line of the trail as the export answers it: the recorded entry and its row id. */
+type Entry = AuditEntry & { id: number };
 
 let p: Platform;
 // A second router and coupon server on the same Redis and MySQL (the router balances over both).

@@ -4,6 +4,7 @@ import {
   expandSchedule,
   MAX_PENDING_CHANGES,
   type PlannedChange,
+  type ScheduleInput,
   type SettingValues,
   scheduleSchema,
   updateSettingsSchema,
@@ -91,8 +92,7 @@ export function registerAdminChanges(app: Hono<AppEnv>, deps: CouponDeps) {
     validate("json", scheduleSchema),
     async (c) => {
       const { eventId } = c.req.valid("param");
-      const cached = await requireEvent(eventId);
-      const planned = await checkedPlan(eventId, expandSchedule(c.req.valid("json")), cached.meta.endsAt);
+      const planned = await plan(eventId, c.req.valid("json"));
       const rows = await insertChanges(deps.db, { eventId, changes: planned });
       try {
         await addChanges(
@@ -153,11 +153,15 @@ export function registerAdminChanges(app: Hono<AppEnv>, deps: CouponDeps) {
     validate("json", scheduleSchema),
     async (c) => {
       const { eventId } = c.req.valid("param");
-      const cached = await requireEvent(eventId);
-      const planned = await checkedPlan(eventId, expandSchedule(c.req.valid("json")), cached.meta.endsAt);
-      return c.json(await previewSchedule(deps, eventId, planned));
+      return c.json(await previewSchedule(deps, eventId, await plan(eventId, c.req.valid("json"))));
     },
   );
+
+  /** The changes a schedule body expands to, checked against the event (scheduling and preview alike). */
+  async function plan(eventId: number, body: ScheduleInput): Promise<PlannedChange[]> {
+    const cached = await requireEvent(eventId);
+    return checkedPlan(eventId, expandSchedule(body), cached.meta.endsAt);
+  }
 
   /** Refuses a plan with a time long past or after the event's end, or too many pending changes. */
   async function checkedPlan(
