@@ -51,7 +51,8 @@ export async function useRedis(
  */
 export async function startRedisCluster(): Promise<{ nodes: string[]; url: string; stop(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "rushgate-cluster-"));
-  const ports = [await freePort(), await freePort(), await freePort()];
+  const ports = [];
+  for (let i = 0; i < 3; i++) ports.push(await freePort({ clusterBus: true }));
   const children = ports.map((port) =>
     spawn(
       "redis-server",
@@ -78,8 +79,10 @@ export async function startRedisCluster(): Promise<{ nodes: string[]; url: strin
   );
   const nodes = ports.map((port) => `127.0.0.1:${port}`);
   for (const port of ports) await waitForRedis(`redis://127.0.0.1:${port}`);
+  // A join that cannot complete would wait for ever: fail in seconds instead, with the reason.
   execFileSync("redis-cli", ["--cluster", "create", ...nodes, "--cluster-replicas", "0", "--cluster-yes"], {
     stdio: "ignore",
+    timeout: 30_000,
   });
   for (const port of ports) {
     const probe = createRedis(`redis://127.0.0.1:${port}`);
@@ -135,13 +138,18 @@ function canListen(port: number): Promise<boolean> {
  * A port for a server a test starts in another process. Taken below the kernel's ephemeral range
  * (32768–60999 by default), because a port the kernel handed out once (listen on 0) can be given
  * to an outgoing connection (a Redis or MySQL client) before the server binds it — seen as
- * EADDRINUSE in CI. Never the same port twice in one process.
+ * EADDRINUSE in CI. Never the same port twice in one process. `clusterBus`: a Redis Cluster node
+ * also listens on port + 10,000 (its bus), so that one must be free and below the range too.
  */
-export async function freePort(): Promise<number> {
+export async function freePort(options: { clusterBus?: boolean } = {}): Promise<number> {
+  const span = options.clusterBus ? 2_000 : 12_000;
   for (let attempt = 0; attempt < 200; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const port = 20_000 + Math.floor(Math.random() * span);
+    const bus = port + 10_000;
     if (handedOut.has(port) || !(await canListen(port))) continue;
+    if (options.clusterBus && (handedOut.has(bus) || !(await canListen(bus)))) continue;
     handedOut.add(port);
+    if (options.clusterBus) handedOut.add(bus);
     return port;
   }
   throw new Error("no free port below the ephemeral range");
