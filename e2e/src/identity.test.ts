@@ -67,7 +67,9 @@ const token = (userId: string, ttlMs = 60_000, secret = SECRET) =>
 
 /** Every key of this stack and what it holds (the scheduler's own bookkeeping and RPM counters aside). */
 async function snapshot() {
-  const keys = (await p.redis.keys(`${p.prefix}:*`)).filter((k) => !/:rpm$|sched/.test(k)).sort();
+  // Live RPM and the scheduler's own bookkeeping (its lease, tick state and measured flow) move
+  // on their own clock; a refused request changes none of the rest.
+  const keys = (await p.redis.keys(`${p.prefix}:*`)).filter((k) => !/:rpm$|sched|:flow$/.test(k)).sort();
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     const type = await p.redis.type(key);
