@@ -295,6 +295,18 @@ describe("the raw core and the app answer alike", () => {
     expect(raw.status).toBeLessThan(500);
   });
 
+  it("the raw core's answers carry their length (one write each, not chunked)", async () => {
+    for (const shape of [shapes[0], shapes.find((s) => s.method === "POST")] as Shape[]) {
+      const res = await fetch(`${p.router.url}${shape.path()}`, {
+        method: shape.method,
+        headers: shape.headers?.() ?? {},
+      });
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(res.headers.get("transfer-encoding")).toBeNull();
+      expect(res.headers.get("content-length")).toBe(String(body.length));
+    }
+  });
+
   it("the raw core takes the plain requests of a rush (it answers them with the same metrics label)", async () => {
     const before = await fetch(`${p.router.metricsUrl}/metrics`);
     const count = (text: string) =>

@@ -54,7 +54,11 @@ export interface Keys {
   event(eventId: number): EventKeys;
 }
 
+/** Events whose key names one Keys remembers (a handful are live at once). */
+const MAX_CACHED_EVENTS = 1_000;
+
 export function createKeys(prefix = "rg"): Keys {
+  const events = new Map<number, Readonly<EventKeys>>();
   return {
     prefix,
     bullPrefix: `{${prefix}:bull}`,
@@ -66,8 +70,11 @@ export function createKeys(prefix = "rg"): Keys {
     adminTokens: `${prefix}:{admin}:tokens`,
     adminTokenUses: `${prefix}:{admin}:uses`,
     event(eventId) {
+      // Every entry, poll and issue asks for its event's keys: build each event's names once.
+      const known = events.get(eventId);
+      if (known) return known;
       const t = `${prefix}:{ev:${eventId}}`;
-      return {
+      const made: EventKeys = {
         meta: `${t}:meta`,
         remaining: `${t}:remaining`,
         issued: `${t}:issued`,
@@ -85,6 +92,9 @@ export function createKeys(prefix = "rg"): Keys {
         changesApplied: `${t}:changes:applied`,
         flow: `${t}:flow`,
       };
+      if (events.size >= MAX_CACHED_EVENTS) events.clear();
+      events.set(eventId, made);
+      return made;
     },
   };
 }

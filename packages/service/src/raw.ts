@@ -83,6 +83,7 @@ interface Compiled {
   method: string;
   pattern: RegExp;
   names: string[];
+  parsed: Map<string, ReturnType<AnyRoute["params"]["safeParse"]>>;
 }
 
 function compile(route: AnyRoute): Compiled {
@@ -91,7 +92,37 @@ function compile(route: AnyRoute): Compiled {
     names.push(name);
     return "([^/?#]+)";
   });
-  return { route, method: route.method, pattern: new RegExp(`^${source}(?:\\?|$)`), names };
+  return {
+    route,
+    method: route.method,
+    pattern: new RegExp(`^${source}(?:\\?|$)`),
+    names,
+    parsed: new Map(),
+  };
+}
+
+/** Parsed path parameters remembered per route (a rush polls the same few event ids). */
+const MAX_REMEMBERED_PARAMS = 1_000;
+const MAX_REMEMBERED_KEY = 64;
+
+/**
+ * The route's path parameters, checked by its schema. A schema's verdict on the same strings is
+ * always the same, so each distinct path's is kept (bounded) instead of parsed on every request.
+ */
+function paramsOf(entry: Compiled, match: RegExpExecArray) {
+  let key = "";
+  for (let i = 1; i <= entry.names.length; i++) key += `/${match[i]}`;
+  const known = entry.parsed.get(key);
+  if (known) return known;
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < entry.names.length; i++) raw[entry.names[i] as string] = match[i + 1] as string;
+  const result = entry.route.params.safeParse(raw);
+  // Long keys are a caller's noise, not a rush's ids: not worth the memory.
+  if (key.length <= MAX_REMEMBERED_KEY) {
+    if (entry.parsed.size >= MAX_REMEMBERED_PARAMS) entry.parsed.clear();
+    entry.parsed.set(key, result);
+  }
+  return result;
 }
 
 /** No body: anything that carries one goes through the app (body limit, parsing). */
@@ -113,6 +144,11 @@ export function createRawCore(options: { routes: AnyRoute[]; metrics: Metrics; l
   function write(res: ServerResponse, answer: Answer, requestId: string) {
     const { headers, payload } = answerBytes(answer);
     headers["x-request-id"] = requestId;
+    // A known length, not chunked: Node then sends a string body in one write with its headers.
+    if (answer.status !== 204)
+      headers["content-length"] = String(
+        typeof payload === "string" ? Buffer.byteLength(payload) : payload.byteLength,
+      );
     res.writeHead(answer.status, headers);
     res.end(answer.status === 204 ? undefined : payload);
   }
@@ -131,9 +167,7 @@ export function createRawCore(options: { routes: AnyRoute[]; metrics: Metrics; l
       }
     }
     if (!entry || !match || !bodiless(req)) return false;
-    const raw: Record<string, string> = {};
-    for (const [i, name] of entry.names.entries()) raw[name] = match[i + 1] as string;
-    const params = entry.route.params.safeParse(raw);
+    const params = paramsOf(entry, match);
     if (!params.success) return false;
     const input = entry.route.rawInput(req);
     if (input === undefined) return false;

@@ -24,6 +24,11 @@ export interface UpstreamAnswer {
   body: Buffer;
 }
 
+/** What `call` logs through: a Logger, or anything that makes one only when it must warn. */
+export interface UpstreamLog {
+  warn(obj: object, msg: string): void;
+}
+
 const PASSED = [
   "content-type",
   "retry-after",
@@ -87,7 +92,11 @@ function dispatchOnce(pool: Pool, req: UpstreamRequest): Promise<UpstreamAnswer>
  * dead instance costs a retry, not a 503; anything else is tried once. Unreachable everywhere:
  * `503 service_unavailable`.
  */
-export async function call(upstream: Upstream, req: UpstreamRequest, log?: Logger): Promise<UpstreamAnswer> {
+export async function call(
+  upstream: Upstream,
+  req: UpstreamRequest,
+  log?: UpstreamLog,
+): Promise<UpstreamAnswer> {
   const { pools } = upstream;
   const attempts = req.method === "GET" ? pools.length : 1;
   const first = turn++ % pools.length;

@@ -91,7 +91,8 @@ export function apiRoutes(deps: RouterDeps): AnyRoute[] {
       const res = await call(
         deps.coupon,
         { method: "POST", path: `/api/events/${eventId}/issue`, headers },
-        ctx.log,
+        // The request's child logger is made only if the call has to warn (rarely).
+        { warn: (obj, msg) => ctx.log.warn(obj, msg) },
       );
       return { status: res.status, headers: res.headers, raw: res.body };
     }),
