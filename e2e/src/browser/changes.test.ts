@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { ChangeView } from "@rushgate/api";
 import { TEST_ADMIN_TOKEN } from "@rushgate/testing";
 import type { Page } from "playwright-core";
@@ -72,8 +73,10 @@ describe("the dashboard's scheduled changes", () => {
         })
       ).body.changes;
     expect(await list()).toEqual([]);
-    if (process.env.SCREENSHOTS)
-      await page.locator("#changes").screenshot({ path: "docs/screenshots/admin-changes.png" });
+    if (process.env.SCREENSHOTS === "1")
+      await page
+        .locator("#changes")
+        .screenshot({ path: join(import.meta.dirname, "../../../docs/screenshots/admin-changes.png") });
 
     await page.getByRole("button", { name: "Schedule" }).click();
     await expect.poll(() => text(page, "#ch-ramp-msg")).toContain("Scheduled 6 change(s)");

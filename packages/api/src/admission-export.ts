@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PREQUEUE_RULES } from "./schemas";
 
 /**
  * The admission log export (GET /admin/api/events/:eventId/admissions), in one place for the
@@ -21,7 +22,7 @@ export const exportEventSchema = z.object({
   startsAt: iso,
   endsAt: iso,
   /** Absent on events made before the pre-queue setting existed: fifo. */
-  prequeue: z.enum(["fifo", "shuffle"]).optional(),
+  prequeue: z.enum(PREQUEUE_RULES).optional(),
   /** sha256(seed), published from the event's creation (shuffle only). */
   seedCommitment: z.string().optional(),
   /** The seed, once revealed (after the shuffle). */

@@ -82,16 +82,11 @@ export const operatorNameSchema = z
     "operator name must be 1-64 letters, digits, spaces or ._@-",
   );
 
-const queryDate = z
-  .string()
-  .datetime({ offset: true })
-  .transform((s) => new Date(s));
-
 /** GET /admin/api/audit: newest first, one page at a time. */
 export const auditQuerySchema = z
   .object({
-    from: queryDate.optional(),
-    to: queryDate.optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
     actor: z.string().min(1).max(64).optional(),
     before: z
       .string()

@@ -29,7 +29,7 @@ export async function applyChanges(
   fence: number,
   previous: { moved: number; expired: number } = { moved: 0, expired: 0 },
 ): Promise<{ fenced: boolean; applied: number[] }> {
-  const reply = await redis.rgApplyChangesV1(
+  const reply = await redis.rgApplyChangesV2(
     k.meta,
     k.changesDue,
     k.changes,

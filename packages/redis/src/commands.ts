@@ -56,7 +56,7 @@ export function withIncludes(lua: string): string {
 const scripts = {
   rgGateSyncV3: { lua: gateSync, numberOfKeys: 5 },
   rgAdmitV5: { lua: admit, numberOfKeys: 7 },
-  rgEnterV7: { lua: enter, numberOfKeys: 10 },
+  rgEnterV8: { lua: enter, numberOfKeys: 10 },
   rgStatusV6: { lua: status, numberOfKeys: 8 },
   rgStreamStatusV2: { lua: streamStatus, numberOfKeys: 8 },
   rgLeaveV3: { lua: leave, numberOfKeys: 5 },
@@ -70,7 +70,7 @@ const scripts = {
   rgEndV2: { lua: endEvent, numberOfKeys: 6 },
   // The number of keys comes first in each call (an event's key count is not fixed here).
   rgRetireV1: { lua: retire, numberOfKeys: undefined },
-  rgApplyChangesV1: { lua: applyChanges, numberOfKeys: 7 },
+  rgApplyChangesV2: { lua: applyChanges, numberOfKeys: 7 },
   rgCancelChangeV1: { lua: cancelChange, numberOfKeys: 3 },
   rgUpdateSettingsV1: { lua: updateSettings, numberOfKeys: 1 },
 } as const;
@@ -85,6 +85,18 @@ export function defineCommands<R extends Redis | Cluster>(redis: R): R {
   }
   return redis;
 }
+
+/** The keys of status-8.lua and stream-status-8.lua, which answer alike (one user, or many). */
+export type StatusKeys = [
+  meta: string,
+  remaining: string,
+  issued: string,
+  waiting: string,
+  running: string,
+  seen: string,
+  sched: string,
+  admitted: string,
+];
 
 /** Each command with its keys named in the order its script's header lists them. */
 declare module "ioredis" {
@@ -107,7 +119,7 @@ declare module "ioredis" {
       log: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgEnterV7(
+    rgEnterV8(
       meta: string,
       remaining: string,
       issued: string,
@@ -120,28 +132,8 @@ declare module "ioredis" {
       log: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgStatusV6(
-      meta: string,
-      remaining: string,
-      issued: string,
-      waiting: string,
-      running: string,
-      seen: string,
-      sched: string,
-      admitted: string,
-      userId: string,
-    ): Result<Reply, Context>;
-    rgStreamStatusV2(
-      meta: string,
-      remaining: string,
-      issued: string,
-      waiting: string,
-      running: string,
-      seen: string,
-      sched: string,
-      admitted: string,
-      ...userIds: string[]
-    ): Result<Reply[], Context>;
+    rgStatusV6(...args: [...StatusKeys, userId: string]): Result<Reply, Context>;
+    rgStreamStatusV2(...args: [...StatusKeys, ...userIds: string[]]): Result<Reply[], Context>;
     rgLeaveV3(
       waiting: string,
       running: string,
@@ -202,7 +194,7 @@ declare module "ioredis" {
       endsAt: Arg,
     ): Result<Reply, Context>;
     rgRetireV1(numberOfKeys: number, log: string, ...keys: string[]): Result<number, Context>;
-    rgApplyChangesV1(
+    rgApplyChangesV2(
       meta: string,
       due: string,
       changes: string,

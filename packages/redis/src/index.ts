@@ -5,6 +5,6 @@ export { defineCommands } from "./commands";
 export { createKeys, type EventKeys, type Keys } from "./keys";
 export * from "./operations";
 export * from "./prequeue";
-export { drainStream, nextStreamId, type StreamRecord } from "./stream-drain";
+export { drainStream, type StreamRecord } from "./stream-drain";
 export * from "./switch-flags";
 export * from "./switches";

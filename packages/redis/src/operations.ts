@@ -1,4 +1,5 @@
 import type { RedisClient } from "./client";
+import type { StatusKeys } from "./commands";
 import type { EventKeys } from "./keys";
 import { parseSwitchBits, parseSwitchLetters, type SwitchFlags, switchLetters } from "./switch-flags";
 
@@ -60,7 +61,7 @@ export async function admit(redis: RedisClient, k: EventKeys, userId: string): P
 }
 
 export async function enter(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgEnterV7(
+  const reply = await redis.rgEnterV8(
     k.meta,
     k.remaining,
     k.issued,
@@ -76,18 +77,19 @@ export async function enter(redis: RedisClient, k: EventKeys, userId: string): P
   return parseQueueReply(reply);
 }
 
+const statusKeys = (k: EventKeys): StatusKeys => [
+  k.meta,
+  k.remaining,
+  k.issued,
+  k.waiting,
+  k.running,
+  k.seen,
+  k.sched,
+  k.admitted,
+];
+
 export async function status(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgStatusV6(
-    k.meta,
-    k.remaining,
-    k.issued,
-    k.waiting,
-    k.running,
-    k.seen,
-    k.sched,
-    k.admitted,
-    userId,
-  );
+  const reply = await redis.rgStatusV6(...statusKeys(k), userId);
   return parseQueueReply(reply);
 }
 
@@ -100,17 +102,7 @@ export const STREAM_STATUS_BATCH = 500;
  */
 export async function statusMany(redis: RedisClient, k: EventKeys, userIds: string[]): Promise<QueueReply[]> {
   if (userIds.length === 0) return [];
-  const replies = await redis.rgStreamStatusV2(
-    k.meta,
-    k.remaining,
-    k.issued,
-    k.waiting,
-    k.running,
-    k.seen,
-    k.sched,
-    k.admitted,
-    ...userIds,
-  );
+  const replies = await redis.rgStreamStatusV2(...statusKeys(k), ...userIds);
   return replies.map(parseQueueReply);
 }
 
@@ -195,7 +187,7 @@ function parseGateSync(reply: number[]): GateSnapshot {
 }
 
 /** Most moves (and expiries, evictions) in one schedule-8.lua step: about 10 ms of Redis. */
-export const SCHEDULE_STEP = 2_000;
+const SCHEDULE_STEP = 2_000;
 /** A tick never runs more steps than this (1,000,000 expiries); what is left waits a tick. */
 const MAX_STEPS = 500;
 
@@ -262,7 +254,7 @@ export interface EventMeta {
   shuffledAt?: number | null;
 }
 
-export function metaToFields(meta: EventMeta): (string | number)[] {
+function metaToFields(meta: EventMeta): (string | number)[] {
   return [
     "name",
     meta.name,

@@ -7,7 +7,7 @@ export interface StreamRecord {
 }
 
 /** The smallest stream id after `id`. */
-export function nextStreamId(id: string): string {
+function nextStreamId(id: string): string {
   const [ms, n] = id.split("-");
   return `${ms}-${BigInt(n ?? "0") + 1n}`;
 }

@@ -16,7 +16,7 @@ export async function getGlobalSwitches(redis: RedisClient, keys: Keys): Promise
  * Copies the global switches into the meta of events (each its own call: on a cluster every
  * event has its own slot). Returns how many were warm and took them.
  */
-export async function fanOutGlobalSwitches(
+async function fanOutGlobalSwitches(
   redis: RedisClient,
   keys: Keys,
   eventIds: number[],

@@ -1,4 +1,4 @@
-import { type EventStatus, type EventView, seedCommitment } from "@rushgate/api";
+import { type EventStatus, type EventView, NO_SWITCHES, seedCommitment } from "@rushgate/api";
 import { type CouponEvent, eventTotals, findEvent, listEventIssuances } from "@rushgate/db";
 import { applyGlobalSwitches, type EventMeta, getGlobalSwitches, parseMeta, warm } from "@rushgate/redis";
 import type { CouponDeps } from "./app";
@@ -18,7 +18,7 @@ export function metaFromRow(row: CouponEvent): EventMeta {
     idleTimeoutSeconds: row.idleTimeoutSeconds,
     actWithinSeconds: row.actWithinSeconds,
     switches: { paused: row.paused, queueAll: row.queueAll, entryClosed: row.entryClosed },
-    globalSwitches: { paused: false, queueAll: false, entryClosed: false },
+    globalSwitches: NO_SWITCHES,
     prequeue: row.prequeue,
     seed: row.prequeueSeed,
   };

@@ -38,11 +38,11 @@ export async function writeBackChanges(deps: { redis: RedisClient; keys: Keys; d
     });
     // A live update (PATCH writes the meta, then MySQL) may have come between the read and the
     // write: read again until what MySQL holds is what the meta says.
-    for (let written = settings, i = 0; i < 5; i++) {
+    for (let last = settings, tries = 0; tries < 5; tries++) {
       const now = await liveSettings(deps.redis, k.meta);
-      if (!now || JSON.stringify(now) === JSON.stringify(written)) break;
+      if (!now || JSON.stringify(now) === JSON.stringify(last)) break;
       await updateEventSettings(deps.db, { eventId, settings: now });
-      written = now;
+      last = now;
     }
     await deps.redis.hdel(k.changesApplied, ...[...done.keys()].map(String));
     written += done.size;

@@ -1,12 +1,12 @@
 import { type IssuanceJob, issuanceJobId, issuanceJobOptions } from "@rushgate/api";
 import { type Db, findPersistedUsers } from "@rushgate/db";
 import type { Logger } from "@rushgate/logger";
-import { type Keys, parseIssued, type RedisClient } from "@rushgate/redis";
+import { type Keys, parseIssued, type RedisClient, redisNow } from "@rushgate/redis";
 import type { Queue } from "bullmq";
 import { sql } from "drizzle-orm";
 import { drainEventLog } from "./admission-log";
 import { syncFailedSets, unmarkFailed } from "./failed";
-import { countPendingJobs, listKeptEvents, redisNow, retireEvent, SCHEDULER_QUIET_MS } from "./retention";
+import { countPendingJobs, listKeptEvents, retireEvent, SCHEDULER_QUIET_MS } from "./retention";
 
 export interface ReconcileDeps {
   redis: RedisClient;

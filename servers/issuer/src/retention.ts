@@ -10,12 +10,6 @@ import type { Queue } from "bullmq";
  */
 export const SCHEDULER_QUIET_MS = 120_000;
 
-/** Redis's clock (SPEC §7: one clock), in ms. */
-export async function redisNow(redis: RedisClient): Promise<number> {
-  const [seconds, micros] = await redis.time();
-  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-}
-
 /** Every event the platform still keeps in Redis, with its end (ms). */
 export async function listKeptEvents(
   redis: RedisClient,

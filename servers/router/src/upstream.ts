@@ -52,21 +52,56 @@ export function createUpstream(name: string, urls: string[], connections: number
 
 let turn = 0;
 
+/** The upstream answer's headers that are passed on to the client. */
+function passedHeaders(
+  upstreamHeaders: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of PASSED) {
+    const value = upstreamHeaders[name];
+    if (typeof value === "string") headers[name] = value;
+  }
+  return headers;
+}
+
+/**
+ * Round robin over the instances, `attempts` of them at most, each tried in turn while it cannot
+ * be reached; unreachable everywhere: `503 service_unavailable`.
+ */
+async function roundRobin<T>(
+  upstream: Upstream,
+  attempts: number,
+  log: UpstreamLog | undefined,
+  once: (pool: Pool) => Promise<T>,
+): Promise<T> {
+  const { pools } = upstream;
+  const first = turn++ % pools.length;
+  let failure: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await once(pools[(first + i) % pools.length] as Pool);
+    } catch (err) {
+      failure = err;
+      log?.warn({ err, upstream: upstream.name, attempt: i + 1 }, "upstream unreachable");
+    }
+  }
+  throw new ApiError("service_unavailable", `${upstream.name} is unavailable, try again shortly`, {
+    cause: failure,
+  });
+}
+
 /** One call on one pool, collecting the answer's chunks (cheaper than a body stream). */
 function dispatchOnce(pool: Pool, req: UpstreamRequest): Promise<UpstreamAnswer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let status = 502;
-    const headers: Record<string, string> = {};
+    let headers: Record<string, string> = {};
     const handler: Dispatcher.DispatchHandler = {
       // Its presence tells undici this handler speaks the controller-based API.
       onRequestStart() {},
       onResponseStart(_controller, statusCode, upstreamHeaders) {
         status = statusCode;
-        for (const name of PASSED) {
-          const value = upstreamHeaders[name];
-          if (typeof value === "string") headers[name] = value;
-        }
+        headers = passedHeaders(upstreamHeaders);
       },
       onResponseData(_controller, chunk) {
         chunks.push(chunk);
@@ -97,21 +132,8 @@ export async function call(
   req: UpstreamRequest,
   log?: UpstreamLog,
 ): Promise<UpstreamAnswer> {
-  const { pools } = upstream;
-  const attempts = req.method === "GET" ? pools.length : 1;
-  const first = turn++ % pools.length;
-  let failure: unknown;
-  for (let i = 0; i < attempts; i++) {
-    try {
-      return await dispatchOnce(pools[(first + i) % pools.length] as Pool, req);
-    } catch (err) {
-      failure = err;
-      log?.warn({ err, upstream: upstream.name, attempt: i + 1 }, "upstream unreachable");
-    }
-  }
-  throw new ApiError("service_unavailable", `${upstream.name} is unavailable, try again shortly`, {
-    cause: failure,
-  });
+  const attempts = req.method === "GET" ? upstream.pools.length : 1;
+  return roundRobin(upstream, attempts, log, (pool) => dispatchOnce(pool, req));
 }
 
 export interface UpstreamStream {
@@ -132,30 +154,13 @@ export async function callStream(
   req: UpstreamRequest,
   log?: Logger,
 ): Promise<UpstreamStream> {
-  const { pools } = upstream;
-  const first = turn++ % pools.length;
-  let failure: unknown;
-  for (let i = 0; i < pools.length; i++) {
-    try {
-      const pool = pools[(first + i) % pools.length] as Pool;
-      const res = await pool.request({
-        method: "GET",
-        path: req.path,
-        headers: req.headers,
-        bodyTimeout: 300_000,
-      });
-      const headers: Record<string, string> = {};
-      for (const name of PASSED) {
-        const value = res.headers[name];
-        if (typeof value === "string") headers[name] = value;
-      }
-      return { status: res.statusCode, headers, body: res.body };
-    } catch (err) {
-      failure = err;
-      log?.warn({ err, upstream: upstream.name, attempt: i + 1 }, "upstream unreachable");
-    }
-  }
-  throw new ApiError("service_unavailable", `${upstream.name} is unavailable, try again shortly`, {
-    cause: failure,
+  return roundRobin(upstream, upstream.pools.length, log, async (pool) => {
+    const res = await pool.request({
+      method: "GET",
+      path: req.path,
+      headers: req.headers,
+      bodyTimeout: 300_000,
+    });
+    return { status: res.statusCode, headers: passedHeaders(res.headers), body: res.body };
   });
 }

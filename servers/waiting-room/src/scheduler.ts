@@ -63,7 +63,7 @@ export function createScheduler(options: SchedulerOptions) {
     const now = await redisNow(redis);
     const ids = await redis.zrangebyscore(keys.events, now - ENDED_GRACE_MS, "+inf");
     if (ids.length === 0) return { leader: true, moved: 0 };
-    // One call per event, issued together: one write on an auto-pipelining client.
+    // Every event's tick at once: due changes, then the step (two script calls each, in order).
     const results = await Promise.allSettled(ids.map((id) => tickOne(Number(id), started)));
     let moved = 0;
     for (const [i, settled] of results.entries()) {

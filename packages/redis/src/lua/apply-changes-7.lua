@@ -32,28 +32,37 @@ if redis.call("EXISTS", KEYS[1]) == 0 then return {0} end
 if fence > lastFence then redis.call("HSET", KEYS[5], "fence", fence) end
 
 local f = redis.call("HMGET", KEYS[6], "tickAt", "tickMs", "at", "issued", "issueRate")
+-- The tick's measures, written in one HSET.
+local set = { "tickAt", now }
 local tickAt = tonumber(f[1] or "0")
 local gap = now - tickAt
 -- A gap of seconds is a failover or a restart, not the tick period.
 if tickAt > 0 and gap > 0 and gap < 3000 then
   local t = tonumber(f[2] or "0")
   if t > 0 then t = 0.8 * t + 0.2 * gap else t = gap end
-  redis.call("HSET", KEYS[6], "tickMs", string.format("%.1f", t))
+  set[#set + 1] = "tickMs"
+  set[#set + 1] = string.format("%.1f", t)
 end
-redis.call("HSET", KEYS[6], "tickAt", now)
 local moved, expired = tonumber(ARGV[2] or "0"), tonumber(ARGV[3] or "0")
 if moved > 0 then redis.call("HINCRBY", KEYS[6], "admitted", moved) end
 if expired > 0 then redis.call("HINCRBY", KEYS[6], "expired", expired) end
-local issued = redis.call("HLEN", KEYS[7])
 local at = tonumber(f[3] or "0")
-if at == 0 then
-  redis.call("HSET", KEYS[6], "at", now, "issued", issued)
-elseif now - at >= 1000 then
-  local sample = (issued - tonumber(f[4] or "0")) * 1000 / (now - at)
-  local rate = tonumber(f[5] or "-1")
-  if rate >= 0 then rate = 0.7 * rate + 0.3 * sample else rate = sample end
-  redis.call("HSET", KEYS[6], "at", now, "issued", issued, "issueRate", string.format("%.4f", rate))
+-- The issue rate is sampled at most once a second (HLEN only then).
+if at == 0 or now - at >= 1000 then
+  local issued = redis.call("HLEN", KEYS[7])
+  set[#set + 1] = "at"
+  set[#set + 1] = now
+  set[#set + 1] = "issued"
+  set[#set + 1] = issued
+  if at > 0 then
+    local sample = (issued - tonumber(f[4] or "0")) * 1000 / (now - at)
+    local rate = tonumber(f[5] or "-1")
+    if rate >= 0 then rate = 0.7 * rate + 0.3 * sample else rate = sample end
+    set[#set + 1] = "issueRate"
+    set[#set + 1] = string.format("%.4f", rate)
+  end
 end
+redis.call("HSET", KEYS[6], unpack(set))
 
 local due = redis.call("ZRANGEBYSCORE", KEYS[2], "-inf", now, "WITHSCORES", "LIMIT", 0, 1000)
 if #due == 0 then return {0} end

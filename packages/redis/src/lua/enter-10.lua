@@ -33,8 +33,9 @@ if not rank then
   redis.call("ZADD", KEYS[4], seq, user)
   logAppend(KEYS[10], "entry", user, seq, now)
   notePrequeueEntry(KEYS[1], KEYS[8], seq, now)
-  rank = redis.call("ZCARD", KEYS[4]) - 1
 end
+local count = redis.call("ZCARD", KEYS[4])
+-- A newcomer is last in line.
+if not rank then rank = count - 1 end
 redis.call("ZADD", KEYS[6], now, user)
-return waitingAnswer(KEYS[1], KEYS[4], KEYS[8], user, rank, redis.call("ZCARD", KEYS[4]),
-  redis.call("HGET", KEYS[8], "rate") or "0")
+return waitingAnswer(KEYS[1], KEYS[4], KEYS[8], user, rank, count, redis.call("HGET", KEYS[8], "rate") or "0")

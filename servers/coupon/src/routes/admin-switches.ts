@@ -41,8 +41,7 @@ export function registerAdminSwitches(app: Hono<AppEnv>, deps: CouponDeps) {
     return row;
   }
 
-  async function view(eventId: number, own: Switches): Promise<EventSwitchesBody> {
-    const global = await getGlobalSwitches(deps.redis, deps.keys);
+  function view(eventId: number, own: Switches, global: Switches): EventSwitchesBody {
     return { eventId, switches: own, global, effective: effectiveSwitches(own, global) };
   }
 
@@ -60,7 +59,8 @@ export function registerAdminSwitches(app: Hono<AppEnv>, deps: CouponDeps) {
 
   app.get("/admin/api/events/:eventId/switches", admin, event, async (c) => {
     const { eventId } = c.req.valid("param");
-    return c.json(await view(eventId, ownSwitches(await eventRow(eventId))));
+    const own = ownSwitches(await eventRow(eventId));
+    return c.json(view(eventId, own, await getGlobalSwitches(deps.redis, deps.keys)));
   });
 
   app.put(
@@ -81,9 +81,10 @@ export function registerAdminSwitches(app: Hono<AppEnv>, deps: CouponDeps) {
       if (!(await setEventSwitches(deps.redis, deps.keys.event(eventId), next)))
         await warmEvent(deps, eventId);
       c.get("log").info({ eventId, before: own, after: next }, "event switches changed");
+      const global = await getGlobalSwitches(deps.redis, deps.keys);
       const body: SwitchChangeBody<EventSwitchesBody> = {
-        before: await view(eventId, own),
-        after: await view(eventId, next),
+        before: view(eventId, own, global),
+        after: view(eventId, next, global),
       };
       return c.json(body);
     },

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { eventParamSchema, userIdSchema } from "@rushgate/api";
+import { eventParamSchema, USER_ID } from "@rushgate/api";
 import { type AppEnv, type Route, requireUser } from "@rushgate/service";
 import type { Context } from "hono";
 import type { IssueDeps } from "../issue";
@@ -22,7 +22,7 @@ export function issueRoute(deps: IssueDeps): Route<{ eventId: number }, IssueInp
     params: eventParamSchema,
     rawInput(req: IncomingMessage) {
       const userId = req.headers["x-user-id"];
-      if (typeof userId !== "string" || !userIdSchema.safeParse(userId).success) return undefined;
+      if (typeof userId !== "string" || !USER_ID.test(userId)) return undefined;
       return { userId, authorization: req.headers.authorization };
     },
     middleware: [requireUser()],

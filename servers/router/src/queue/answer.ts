@@ -10,7 +10,7 @@ export function queueAnswer(reply: QueueReply, ctx: { secret: string; eventId: n
       // Paused: nobody moves, so there is no honest ETA; the place is kept. A null position: the
       // place is drawn by the shuffle at the start (README, "Fairness: the pre-queue").
       const still = reply.paused || reply.position === null;
-      const eta = reply.position === null || reply.paused ? null : etaSeconds(reply.position, reply.rate);
+      const eta = still || reply.position === null ? null : etaSeconds(reply.position, reply.rate);
       const body: WaitingBody = {
         status: "waiting",
         position: reply.position,

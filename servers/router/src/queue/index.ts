@@ -1,9 +1,7 @@
 import { type AdmittedBody, ApiError, type WaitingBody } from "@rushgate/api";
-import { enter, type Keys, leave, type RedisClient, status } from "@rushgate/redis";
+import { enter, type Keys, leave, type QueueReply, type RedisClient, status } from "@rushgate/redis";
 import { queueAnswer } from "./answer";
 
-export { queueAnswer } from "./answer";
-export { etaSeconds, pollAfterMs } from "./poll";
 export { createStreamHub, type StreamHub } from "./streams";
 
 export interface QueueDeps {
@@ -27,18 +25,23 @@ export async function queueStatusReply(q: QueueDeps, eventId: number, userId: st
   return { reply, body: queueAnswer(reply, { secret: q.secret, eventId, userId }) };
 }
 
-/** Joins the queue (idempotent: entering again keeps the place). */
-export async function joinQueue(
-  q: QueueDeps,
-  eventId: number,
-  userId: string,
-): Promise<{ status: 200; body: AdmittedBody } | { status: 202; body: WaitingBody }> {
-  const reply = await enter(q.redis, q.keys.event(eventId), userId);
-  if (reply.kind === "sold_out") throw new ApiError("sold_out", "the coupons are all gone");
+/** What an entry answers (SPEC §6); every refusal is thrown as an ApiError. */
+export type EntryResult = { status: 200; body: AdmittedBody } | { status: 202; body: WaitingBody };
+
+/**
+ * An entry's answer from the admit or enter script's reply: 200 admitted, 202 waiting; sold out
+ * is `410 sold_out` (an entry is refused, where a waiter's status says so).
+ */
+export function entryAnswer(q: QueueDeps, reply: QueueReply, eventId: number, userId: string): EntryResult {
   const body = queueAnswer(reply, { secret: q.secret, eventId, userId });
   if (body.status === "waiting") return { status: 202, body };
   if (body.status === "sold_out") throw new ApiError("sold_out", "the coupons are all gone");
   return { status: 200, body };
+}
+
+/** Joins the queue (idempotent: entering again keeps the place). */
+export async function joinQueue(q: QueueDeps, eventId: number, userId: string): Promise<EntryResult> {
+  return entryAnswer(q, await enter(q.redis, q.keys.event(eventId), userId), eventId, userId);
 }
 
 /** Leaves the queue or gives the slot back; leaving twice is fine. */

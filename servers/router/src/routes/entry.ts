@@ -1,11 +1,7 @@
-import { type AdmittedBody, ApiError, type WaitingBody } from "@rushgate/api";
+import { ApiError } from "@rushgate/api";
 import { admit } from "@rushgate/redis";
-import { admittedBody } from "@rushgate/token";
 import type { RouterDeps } from "../app";
-import { joinQueue } from "../queue";
-
-/** What an entry answers (SPEC §6); every refusal is thrown as an ApiError. */
-export type EntryResult = { status: 200; body: AdmittedBody } | { status: 202; body: WaitingBody };
+import { type EntryResult, entryAnswer, joinQueue } from "../queue";
 
 /**
  * One entry to an event — the gate (SPEC §3), shared by the entry API and the event page. The
@@ -23,23 +19,9 @@ export async function enterEvent(deps: RouterDeps, eventId: number, userId: stri
   // user who has a coupon is told so first, as every script tells them (event-state.lua).
   if (decision === "direct" || decision === "sold_out" || decision === "not_open") {
     const reply = await admit(deps.redis, deps.keys.event(eventId), userId);
-    switch (reply.kind) {
-      case "admitted":
-      case "issued":
-        if (reply.kind === "admitted") deps.gate.tookSlot(eventId);
-        return {
-          status: 200,
-          body: admittedBody(deps.env.ADMISSION_SECRET, { eventId, userId, expiresAt: reply.expiresAt }),
-        };
-      case "sold_out":
-        throw new ApiError("sold_out", "the coupons are all gone");
-      case "not_open":
-        throw new ApiError("event_not_open", "this event has ended");
-      case "not_found":
-        throw new ApiError("event_not_found", `event ${eventId} does not exist`);
-      default:
-        break; // "queue": the snapshot was stale; the user joins the queue.
-    }
+    if (reply.kind === "admitted") deps.gate.tookSlot(eventId);
+    // "queue": the snapshot was stale; the user joins the queue.
+    if (reply.kind !== "queue") return entryAnswer(deps.queue, reply, eventId, userId);
   }
   return joinQueue(deps.queue, eventId, userId);
 }

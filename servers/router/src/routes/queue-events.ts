@@ -6,7 +6,6 @@ import type { Hono } from "hono";
 import type { RouterDeps } from "../app";
 import { identify } from "../identity";
 import { queueStatusReply } from "../queue";
-import { refuseOver } from "../rate-limit";
 
 /**
  * `GET /api/queue/:eventId/events`: the status of `GET /api/queue/:eventId/status` pushed as
@@ -20,11 +19,10 @@ export function registerQueueEvents(app: Hono<AppEnv>, deps: RouterDeps) {
   app.get(
     "/api/queue/:eventId/events",
     validate("param", eventParamSchema),
-    identify(deps.identity),
+    identify(deps.identity, deps.budgets.status),
     async (c) => {
       const { eventId } = c.req.valid("param");
       const userId = c.get("userId");
-      refuseOver(deps.budgets.status.user(userId));
       const first = await queueStatusReply(deps.queue, eventId, userId);
       // The node:http response under hono (absent under app.request, which cannot hold a stream).
       const res = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
