@@ -56,9 +56,9 @@ export function withIncludes(lua: string): string {
 const scripts = {
   rgGateSyncV3: { lua: gateSync, numberOfKeys: 5 },
   rgAdmitV5: { lua: admit, numberOfKeys: 7 },
-  rgEnterV8: { lua: enter, numberOfKeys: 10 },
-  rgStatusV6: { lua: status, numberOfKeys: 8 },
-  rgStreamStatusV2: { lua: streamStatus, numberOfKeys: 8 },
+  rgEnterV9: { lua: enter, numberOfKeys: 10 },
+  rgStatusV7: { lua: status, numberOfKeys: 8 },
+  rgStreamStatusV3: { lua: streamStatus, numberOfKeys: 8 },
   rgLeaveV3: { lua: leave, numberOfKeys: 5 },
   rgScheduleV6: { lua: schedule, numberOfKeys: 8 },
   rgShuffleV2: { lua: shuffle, numberOfKeys: 4 },
@@ -119,7 +119,7 @@ declare module "ioredis" {
       log: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgEnterV8(
+    rgEnterV9(
       meta: string,
       remaining: string,
       issued: string,
@@ -132,8 +132,8 @@ declare module "ioredis" {
       log: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgStatusV6(...args: [...StatusKeys, userId: string]): Result<Reply, Context>;
-    rgStreamStatusV2(...args: [...StatusKeys, ...userIds: string[]]): Result<Reply[], Context>;
+    rgStatusV7(...args: [...StatusKeys, userId: string]): Result<Reply, Context>;
+    rgStreamStatusV3(...args: [...StatusKeys, ...userIds: string[]]): Result<Reply[], Context>;
     rgLeaveV3(
       waiting: string,
       running: string,

@@ -61,7 +61,7 @@ export async function admit(redis: RedisClient, k: EventKeys, userId: string): P
 }
 
 export async function enter(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgEnterV8(
+  const reply = await redis.rgEnterV9(
     k.meta,
     k.remaining,
     k.issued,
@@ -89,7 +89,7 @@ const statusKeys = (k: EventKeys): StatusKeys => [
 ];
 
 export async function status(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgStatusV6(...statusKeys(k), userId);
+  const reply = await redis.rgStatusV7(...statusKeys(k), userId);
   return parseQueueReply(reply);
 }
 
@@ -102,7 +102,7 @@ export const STREAM_STATUS_BATCH = 500;
  */
 export async function statusMany(redis: RedisClient, k: EventKeys, userIds: string[]): Promise<QueueReply[]> {
   if (userIds.length === 0) return [];
-  const replies = await redis.rgStreamStatusV2(...statusKeys(k), ...userIds);
+  const replies = await redis.rgStreamStatusV3(...statusKeys(k), ...userIds);
   return replies.map(parseQueueReply);
 }
 

@@ -38,4 +38,6 @@ local count = redis.call("ZCARD", KEYS[4])
 -- A newcomer is last in line.
 if not rank then rank = count - 1 end
 redis.call("ZADD", KEYS[6], now, user)
-return waitingAnswer(KEYS[1], KEYS[4], KEYS[8], user, rank, count, redis.call("HGET", KEYS[8], "rate") or "0")
+-- After the entry, whose arrival number may have just joined the pre-queue's block.
+local facts = waitingFacts(KEYS[1], KEYS[8], sw)
+return waitingAnswer(facts, KEYS[4], user, rank, count, redis.call("HGET", KEYS[8], "rate") or "0")

@@ -25,5 +25,5 @@ if settled then return settled end
 local rank = redis.call("ZRANK", KEYS[4], user)
 if not rank then return {"not_in_queue"} end
 redis.call("ZADD", KEYS[6], "XX", now, user)
-return waitingAnswer(KEYS[1], KEYS[4], KEYS[7], user, rank, redis.call("ZCARD", KEYS[4]),
+return waitingAnswer(waitingFacts(KEYS[1], KEYS[7]), KEYS[4], user, rank, redis.call("ZCARD", KEYS[4]),
   redis.call("HGET", KEYS[7], "rate") or "0")

@@ -22,7 +22,7 @@
 --- @include "waiting"
 local now = redisNow()
 local replies, seen = {}, {}
-local count, rate
+local count, rate, facts
 for i, user in ipairs(ARGV) do
   local reply = queueAnswer(KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[8], user, now)
   if not reply then
@@ -30,9 +30,10 @@ for i, user in ipairs(ARGV) do
     if rank then
       count = count or redis.call("ZCARD", KEYS[4])
       rate = rate or redis.call("HGET", KEYS[7], "rate") or "0"
+      facts = facts or waitingFacts(KEYS[1], KEYS[7])
       seen[#seen + 1] = now
       seen[#seen + 1] = user
-      reply = waitingAnswer(KEYS[1], KEYS[4], KEYS[7], user, rank, count, rate)
+      reply = waitingAnswer(facts, KEYS[4], user, rank, count, rate)
     else
       reply = {"not_in_queue"}
     end

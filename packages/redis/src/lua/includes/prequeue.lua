@@ -16,10 +16,10 @@ local function notePrequeueEntry(metaKey, schedKey, seq, now)
   if p[1] == "shuffle" and now < tonumber(p[2]) then redis.call("HSET", schedKey, "preSeq", seq) end
 end
 
--- True while the user's place waits for the shuffle (their position is not known yet).
-local function prequeuePending(metaKey, schedKey, waitingKey, user)
+-- preSeq while the event's pre-queue still waits for its shuffle, else nil: the block is the
+-- waiters with a score at or below it, and their positions are not known yet.
+local function pendingBlock(metaKey, schedKey)
   local p = redis.call("HMGET", metaKey, "prequeue", "shuffledAt")
-  if p[1] ~= "shuffle" or p[2] then return false end
-  local pre = tonumber(redis.call("HGET", schedKey, "preSeq") or "0")
-  return tonumber(redis.call("ZSCORE", waitingKey, user)) <= pre
+  if p[1] ~= "shuffle" or p[2] then return nil end
+  return tonumber(redis.call("HGET", schedKey, "preSeq") or "0")
 end
