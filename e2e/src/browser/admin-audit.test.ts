@@ -3,7 +3,14 @@ import { TEST_ADMIN_TOKEN } from "@rushgate/testing";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform } from "../platform";
-import { type Chromium, ensureChromium, INSTALL_TIMEOUT_MS, launchChromium, newPerson } from "./chromium";
+import {
+  type Chromium,
+  ensureChromium,
+  INSTALL_TIMEOUT_MS,
+  launchChromium,
+  newPerson,
+  signIn,
+} from "./chromium";
 
 let p: Platform;
 let chromium: Chromium | undefined;
@@ -24,21 +31,18 @@ afterAll(async () => {
   await p?.close();
 });
 
-async function signIn(token: string, operator: string): Promise<Page> {
+async function signedIn(token: string, operator: string): Promise<Page> {
   if (!chromium) throw new Error("no browser");
   const page = await (await newPerson(chromium, p.router.url)).newPage();
   await page.goto("/admin");
-  await page.getByLabel("Your name").fill(operator);
-  await page.getByLabel("Admin token").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await signIn(page, token, operator);
   return page;
 }
 
 describe("the dashboard's tokens and audit trail", () => {
   it("makes a token, shows it once, revokes it, and shows who did what", async (ctx) => {
     if (missing) ctx.skip();
-    const page = await signIn(TEST_ADMIN_TOKEN, `Dana ${run}`);
+    const page = await signedIn(TEST_ADMIN_TOKEN, `Dana ${run}`);
     expect(await page.locator("#audit-who").textContent()).toBe(`Dana ${run} (token bootstrap)`);
     await page.getByText("Admin tokens").click();
     const name = `oncall-${run}`;
@@ -50,7 +54,7 @@ describe("the dashboard's tokens and audit trail", () => {
     expect((await p.client.call("GET", "/admin/api/traffic", { token })).status).toBe(200);
 
     // Someone else signs in with the new token; their change is theirs in the trail.
-    const other = await signIn(token, `Eli ${run}`);
+    const other = await signedIn(token, `Eli ${run}`);
     await other.getByLabel("Threshold, entries per minute", { exact: true }).fill("777");
     await other.getByRole("button", { name: "Save threshold" }).click();
     await expect.poll(() => other.locator("#threshold-msg").textContent()).toContain("Saved");

@@ -11,6 +11,7 @@ import {
   KOREAN,
   launchChromium,
   newPerson,
+  text,
 } from "./chromium";
 import { shortWindow } from "./http";
 
@@ -46,8 +47,6 @@ async function hold(eventId: number, user = "holder") {
   await p.redis.zadd(p.keys.event(eventId).running, Date.now() + 60_000, user);
 }
 const release = (eventId: number, user = "holder") => p.redis.zrem(p.keys.event(eventId).running, user);
-
-const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? "";
 
 describe("in a real browser", () => {
   it("waits in line, watches the position fall, gets a coupon, and sees it already issued on reload", async (ctx) => {

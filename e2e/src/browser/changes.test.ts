@@ -1,10 +1,17 @@
 import { join } from "node:path";
 import type { ChangeView } from "@rushgate/api";
 import { TEST_ADMIN_TOKEN } from "@rushgate/testing";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform } from "../platform";
-import { type Chromium, ensureChromium, INSTALL_TIMEOUT_MS, launchChromium, newPerson } from "./chromium";
+import {
+  type Chromium,
+  ensureChromium,
+  INSTALL_TIMEOUT_MS,
+  launchChromium,
+  newPerson,
+  signIn,
+  text,
+} from "./chromium";
 
 /** The dashboard's settings and scheduled-changes panel in a real browser. */
 let p: Platform;
@@ -24,8 +31,6 @@ afterAll(async () => {
   await p?.close();
 });
 
-const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? "";
-
 describe("the dashboard's scheduled changes", () => {
   it("previews a ramp as two charts before saving, saves it, lists it and cancels a step", async (ctx) => {
     if (missing || !chromium) return ctx.skip();
@@ -42,9 +47,7 @@ describe("the dashboard's scheduled changes", () => {
     const page = await context.newPage();
     await page.setViewportSize({ width: 1280, height: 1400 });
     await page.goto("/admin");
-    await page.getByLabel("Your name").fill("Test Operator");
-    await page.getByLabel("Admin token").fill(TEST_ADMIN_TOKEN);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, TEST_ADMIN_TOKEN, "Test Operator");
     await page.getByText("Settings and scheduled changes").click();
     await page.locator("#ch-event").fill(String(eventId));
     await page.getByRole("button", { name: "Load" }).click();

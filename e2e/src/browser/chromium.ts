@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -86,4 +86,16 @@ export function newPerson(
     hasTouch: viewport === PHONE,
     ...where,
   });
+}
+
+/** The text of the first element matching `selector` ("" when it has none). */
+export const text = async (page: Page, selector: string) =>
+  (await page.locator(selector).textContent()) ?? "";
+
+/** Signs in to the dashboard (already at `/admin`) with a name and a token, and waits for it. */
+export async function signIn(page: Page, token: string, operator: string): Promise<void> {
+  await page.getByLabel("Your name").fill(operator);
+  await page.getByLabel("Admin token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
 }

@@ -13,6 +13,7 @@ import {
   launchChromium,
   newPerson,
   PHONE,
+  signIn,
 } from "./chromium";
 
 /**
@@ -148,10 +149,7 @@ describe.runIf(enabled)("screenshots", () => {
     const admins = await Promise.all(
       (["desktop", "phone"] as const).map(async (size) => {
         const page = await open(size, "/admin");
-        await page.getByLabel("Your name").fill("Dana Operator");
-        await page.getByLabel("Admin token").fill(TEST_ADMIN_TOKEN);
-        await page.getByRole("button", { name: "Sign in" }).click();
-        await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+        await signIn(page, TEST_ADMIN_TOKEN, "Dana Operator");
         return { size, page };
       }),
     );

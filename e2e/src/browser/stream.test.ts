@@ -1,7 +1,14 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform } from "../platform";
-import { type Chromium, ensureChromium, INSTALL_TIMEOUT_MS, launchChromium, newPerson } from "./chromium";
+import {
+  type Chromium,
+  ensureChromium,
+  INSTALL_TIMEOUT_MS,
+  launchChromium,
+  newPerson,
+  text,
+} from "./chromium";
 import { shortWindow } from "./http";
 
 /** The waiting room's page over the event stream, and its fallback to polling. */
@@ -50,7 +57,6 @@ async function heldEvent() {
   return eventId;
 }
 const release = (eventId: number) => p.redis.zrem(p.keys.event(eventId).running, "holder");
-const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? "";
 
 describe("the waiting room over the event stream", () => {
   it("moves on by itself when the admission is pushed, without polling", async (ctx) => {

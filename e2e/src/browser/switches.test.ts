@@ -3,7 +3,15 @@ import { TEST_ADMIN_TOKEN } from "@rushgate/testing";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Platform, startPlatform } from "../platform";
-import { type Chromium, ensureChromium, INSTALL_TIMEOUT_MS, launchChromium, newPerson } from "./chromium";
+import {
+  type Chromium,
+  ensureChromium,
+  INSTALL_TIMEOUT_MS,
+  launchChromium,
+  newPerson,
+  signIn,
+  text,
+} from "./chromium";
 import { shortWindow } from "./http";
 
 /** The kill switches in a real browser: the waiting room says so live, the dashboard sets them. */
@@ -38,7 +46,6 @@ async function person(): Promise<Page> {
   return context.newPage();
 }
 
-const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? "";
 const switchesOf = async (eventId: number) =>
   (await p.client.call("GET", `/admin/api/events/${eventId}/switches`, admin)).body;
 
@@ -71,9 +78,7 @@ describe("kill switches in a real browser", () => {
     const eventId = await p.client.createEvent({ ...shortWindow() });
     const page = await person();
     await page.goto("/admin");
-    await page.getByLabel("Your name").fill("Test Operator");
-    await page.getByLabel("Admin token").fill(TEST_ADMIN_TOKEN);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, TEST_ADMIN_TOKEN, "Test Operator");
     await page.getByRole("heading", { name: "Kill switches" }).waitFor();
 
     await page.locator("#esw-event").fill(String(eventId));
