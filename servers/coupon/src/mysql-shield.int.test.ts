@@ -2,16 +2,15 @@ import { createDb, type Database, insertEvent, insertIssuances } from "@rushgate
 import {
   prepareDatabase,
   type RedisFixture,
-  TEST_ADMIN_TOKEN,
   TEST_ADMISSION_SECRET,
   TEST_DATABASE_URL,
-  TEST_REDIS_URL,
   useRedis,
 } from "@rushgate/testing";
 import { mintToken } from "@rushgate/token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CouponDeps, createApp } from "./app";
-import { closeCouponDeps, createCouponDeps, parseCouponEnv } from "./server";
+import { closeCouponDeps, createCouponDeps } from "./server";
+import { postEvent, testCouponEnv } from "./test-fixture";
 
 /**
  * MySQL is the record, not the hot path: probes of unknown events and coupon lists of users who
@@ -30,16 +29,7 @@ let app: ReturnType<typeof createApp>;
 const others: CouponDeps[] = [];
 
 function env(extra: Record<string, string> = {}) {
-  return parseCouponEnv({
-    NODE_ENV: "test",
-    LOG_LEVEL: "silent",
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: fx.prefix,
-    DATABASE_URL: url,
-    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    ADMISSION_SECRET: TEST_ADMISSION_SECRET,
-    ...extra,
-  });
+  return testCouponEnv(fx.prefix, { DATABASE_URL: url, ...extra });
 }
 
 /** Another coupon instance on the same Redis and MySQL, as a second replica would be. */
@@ -55,17 +45,7 @@ async function selects(database: Database): Promise<number> {
 }
 
 async function createEvent(on = app): Promise<number> {
-  const now = Date.now();
-  const res = await on.request("/admin/api/events", {
-    method: "POST",
-    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      name: "shield",
-      stock: 100,
-      startsAt: new Date(now - 60_000).toISOString(),
-      endsAt: new Date(now + 3_600_000).toISOString(),
-    }),
-  });
+  const res = await postEvent(on, "shield", 100);
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: number }).id;
 }

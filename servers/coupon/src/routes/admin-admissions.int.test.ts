@@ -1,16 +1,10 @@
 import { parseExport, seedCommitment, verifyFairness } from "@rushgate/api";
 import { findEvent, insertAdmissionLog, type NewAdmissionLogRow } from "@rushgate/db";
-import {
-  type RedisFixture,
-  TEST_ADMIN_TOKEN,
-  TEST_ADMISSION_SECRET,
-  TEST_DATABASE_URL,
-  TEST_REDIS_URL,
-  useRedis,
-} from "@rushgate/testing";
+import { type RedisFixture, TEST_ADMIN_TOKEN, useRedis } from "@rushgate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CouponDeps, createApp } from "../app";
-import { closeCouponDeps, createCouponDeps, parseCouponEnv } from "../server";
+import { closeCouponDeps, createCouponDeps } from "../server";
+import { postEvent, testCouponEnv } from "../test-fixture";
 import { exportEvent } from "./admin-admissions";
 
 let fx: RedisFixture;
@@ -20,17 +14,7 @@ const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
 beforeAll(async () => {
   fx = await useRedis();
-  deps = createCouponDeps(
-    parseCouponEnv({
-      NODE_ENV: "test",
-      LOG_LEVEL: "silent",
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: fx.prefix,
-      DATABASE_URL: TEST_DATABASE_URL,
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      ADMISSION_SECRET: TEST_ADMISSION_SECRET,
-    }),
-  );
+  deps = createCouponDeps(testCouponEnv(fx.prefix));
   app = createApp(deps);
 });
 afterAll(async () => {
@@ -39,17 +23,7 @@ afterAll(async () => {
 });
 
 async function createEvent(stock: number): Promise<number> {
-  const now = Date.now();
-  const res = await app.request("/admin/api/events", {
-    method: "POST",
-    headers: { ...admin, "content-type": "application/json" },
-    body: JSON.stringify({
-      name: "export",
-      stock,
-      startsAt: new Date(now - 60_000).toISOString(),
-      endsAt: new Date(now + 3_600_000).toISOString(),
-    }),
-  });
+  const res = await postEvent(app, "export", stock);
   return ((await res.json()) as { id: number }).id;
 }
 

@@ -1,16 +1,10 @@
 import { createRawCore, listen, type RunningServer } from "@rushgate/service";
-import {
-  type RedisFixture,
-  TEST_ADMIN_TOKEN,
-  TEST_ADMISSION_SECRET,
-  TEST_DATABASE_URL,
-  TEST_REDIS_URL,
-  useRedis,
-} from "@rushgate/testing";
+import { type RedisFixture, TEST_ADMISSION_SECRET, useRedis } from "@rushgate/testing";
 import { mintToken } from "@rushgate/token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CouponDeps, createApp } from "../app";
-import { closeCouponDeps, createCouponDeps, parseCouponEnv } from "../server";
+import { closeCouponDeps, createCouponDeps } from "../server";
+import { postEvent, testCouponEnv } from "../test-fixture";
 import { issueRoute } from "./issue";
 
 let fx: RedisFixture;
@@ -21,17 +15,7 @@ let eventId: number;
 
 beforeAll(async () => {
   fx = await useRedis();
-  deps = createCouponDeps(
-    parseCouponEnv({
-      NODE_ENV: "test",
-      LOG_LEVEL: "silent",
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: fx.prefix,
-      DATABASE_URL: TEST_DATABASE_URL,
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      ADMISSION_SECRET: TEST_ADMISSION_SECRET,
-    }),
-  );
+  deps = createCouponDeps(testCouponEnv(fx.prefix));
   app = createApp(deps);
   server = await listen({
     app,
@@ -40,17 +24,7 @@ beforeAll(async () => {
     logger: deps.logger,
     fastPath: createRawCore({ routes: [issueRoute(deps)], metrics: deps.metrics, logger: deps.logger }),
   });
-  const now = Date.now();
-  const res = await app.request("/admin/api/events", {
-    method: "POST",
-    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      name: "fast issue",
-      stock: 10,
-      startsAt: new Date(now - 60_000).toISOString(),
-      endsAt: new Date(now + 3_600_000).toISOString(),
-    }),
-  });
+  const res = await postEvent(app, "fast issue", 10);
   eventId = ((await res.json()) as { id: number }).id;
 });
 afterAll(async () => {
