@@ -94,6 +94,11 @@ async function each(fn: (i: number) => Promise<{ status: number }>, expected: nu
   }
 }
 
+/** One request after another: nothing for the router to batch. */
+async function inTurn(fn: (i: number) => Promise<{ status: number }>, expected: number) {
+  for (let i = 0; i < N; i++) expect((await fn(i)).status).toBe(expected);
+}
+
 const tokens: string[] = [];
 
 describe("Redis round trips per request", () => {
@@ -118,9 +123,17 @@ describe("Redis round trips per request", () => {
     expect(m.syncs).toBeLessThan(N / 10);
   });
 
-  it("a status poll costs 1", async () => {
-    const m = await measure("status", () => each((i) => p.client.status(eventId, `queued-${i}`), 200));
-    expect(m.perRequest).toBe(1);
+  it("a status poll costs 1, and polls that arrive together share one", async () => {
+    const alone = await measure("status, one at a time", () =>
+      inTurn((i) => p.client.status(eventId, `queued-${i}`), 200),
+    );
+    expect(alone.perRequest).toBe(1);
+    // 50 at once: the router batches what one turn of its event loop read (queue/batch.ts).
+    const together = await measure("status, 50 at once", () =>
+      each((i) => p.client.status(eventId, `queued-${i}`), 200),
+    );
+    expect(together.perRequest).toBeLessThanOrEqual(1);
+    expect(Object.keys(together.delta).filter((c) => c !== "evalsha" && c !== "get")).toEqual([]);
   });
 
   it("an issue costs at most 2: its issue script, and its share of one addBulk pipeline", async () => {
@@ -176,7 +189,7 @@ describe("Redis round trips per request", () => {
     expect(entry.perRequest).toBe(1);
     const status = await measure(
       "pre-queue status",
-      () => each((i) => p.client.status(pre, `pre-${i}`), 200),
+      () => inTurn((i) => p.client.status(pre, `pre-${i}`), 200),
       own,
       2,
     );

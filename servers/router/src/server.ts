@@ -17,7 +17,7 @@ import { auditThroughCoupon, reloadTokensThroughCoupon } from "./audit";
 import { parseRouterEnv, type RouterEnv } from "./env";
 import { createGate } from "./gate";
 import { createIdentity } from "./identity";
-import { createStreamHub, type StreamHub } from "./queue";
+import { createQueueDeps, createStreamHub, type StreamHub } from "./queue";
 import { createBudgets } from "./rate-limit";
 import { apiRoutes } from "./routes/api";
 import { call, createUpstream } from "./upstream";
@@ -62,7 +62,7 @@ export async function startRouter(
     // No MySQL here: a coupon server refills the copy when this router finds it gone.
     reload: () => reloadTokensThroughCoupon(coupon, adminAuth),
   });
-  const queue = { redis, keys, secret: env.ADMISSION_SECRET };
+  const queue = createQueueDeps({ redis, keys, secret: env.ADMISSION_SECRET });
   const streams = createStreamHub({
     queue,
     log: logger,

@@ -1,6 +1,7 @@
 import { type AdmittedBody, ApiError, type WaitingBody } from "@rushgate/api";
-import { enter, type Keys, leave, type QueueReply, type RedisClient, status } from "@rushgate/redis";
+import { enter, type Keys, leave, type QueueReply, type RedisClient } from "@rushgate/redis";
 import { queueAnswer } from "./answer";
+import { createStatusBatcher, type StatusBatcher } from "./batch";
 
 export { createStreamHub, type StreamHub } from "./streams";
 
@@ -8,6 +9,12 @@ export interface QueueDeps {
   redis: RedisClient;
   keys: Keys;
   secret: string;
+  /** Status polls, batched per event and turn of the event loop (batch.ts). */
+  status: StatusBatcher;
+}
+
+export function createQueueDeps(options: { redis: RedisClient; keys: Keys; secret: string }): QueueDeps {
+  return { ...options, status: createStatusBatcher(options.redis, options.keys) };
 }
 
 /**
@@ -21,7 +28,7 @@ export async function queueStatus(q: QueueDeps, eventId: number, userId: string)
 
 /** The status, with the script's reply it was made from (the event streams compare replies). */
 export async function queueStatusReply(q: QueueDeps, eventId: number, userId: string) {
-  const reply = await status(q.redis, q.keys.event(eventId), userId);
+  const reply = await q.status(eventId, userId);
   return { reply, body: queueAnswer(reply, { secret: q.secret, eventId, userId }) };
 }
 

@@ -5,6 +5,7 @@ import { enter, status } from "@rushgate/redis";
 import { createRedisEvent, type RedisFixture, useRedis } from "@rushgate/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queueAnswer } from "./answer";
+import { createQueueDeps } from "./index";
 import { createStreamHub, type StreamHub } from "./streams";
 
 let fx: RedisFixture;
@@ -16,7 +17,7 @@ const open: IncomingMessage[] = [];
 beforeEach(async () => {
   fx = await useRedis();
   hub = createStreamHub({
-    queue: { redis: fx.redis, keys: fx.keys, secret: "test-secret-of-some-length" },
+    queue: createQueueDeps({ redis: fx.redis, keys: fx.keys, secret: "test-secret-of-some-length" }),
     log: createLogger({ service: "test", level: "silent" }),
     tickMs: 100,
     heartbeatMs: 1000,

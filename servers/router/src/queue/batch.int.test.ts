@@ -1,0 +1,60 @@
+import { enter, status } from "@rushgate/redis";
+import { createRedisEvent, type RedisFixture, useRedis } from "@rushgate/testing";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createStatusBatcher } from "./batch";
+
+let fx: RedisFixture;
+
+beforeEach(async () => {
+  fx = await useRedis();
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await fx.cleanup();
+});
+
+describe("the status batcher", () => {
+  it("answers the polls of one turn with one script call, each as a lone poll is answered", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, { startsAt: Date.now() + 3_600_000 });
+    const users = Array.from({ length: 40 }, (_, i) => `u${i}`);
+    for (const u of users) await enter(fx.redis, fx.keys.event(id), u);
+    const batch = createStatusBatcher(fx.redis, fx.keys);
+    const calls = vi.spyOn(fx.redis, "rgStreamStatusV3");
+
+    // One of them twice, and one who never entered.
+    const asked = [...users, "u7", "stranger"];
+    const replies = await Promise.all(asked.map((u) => batch(id, u)));
+
+    expect(calls).toHaveBeenCalledTimes(1);
+    calls.mockRestore();
+    const lone = await Promise.all(asked.map((u) => status(fx.redis, fx.keys.event(id), u)));
+    expect(replies).toEqual(lone);
+    expect(replies[0]).toMatchObject({ kind: "waiting", position: 1, waiting: 40 });
+    expect(replies[40]).toMatchObject({ kind: "waiting", position: 8 });
+    expect(replies[41]).toEqual({ kind: "not_in_queue" });
+  });
+
+  it("keeps events apart, and a later turn makes a new call", async () => {
+    const a = await createRedisEvent(fx.redis, fx.keys, { startsAt: Date.now() + 3_600_000 });
+    const b = await createRedisEvent(fx.redis, fx.keys, { startsAt: Date.now() + 3_600_000 });
+    await enter(fx.redis, fx.keys.event(a.id), "x");
+    const batch = createStatusBatcher(fx.redis, fx.keys);
+    const calls = vi.spyOn(fx.redis, "rgStreamStatusV3");
+
+    const [inA, inB] = await Promise.all([batch(a.id, "x"), batch(b.id, "x")]);
+    expect(inA).toMatchObject({ kind: "waiting", position: 1 });
+    expect(inB).toEqual({ kind: "not_in_queue" });
+    expect(calls).toHaveBeenCalledTimes(2);
+
+    await batch(a.id, "x");
+    expect(calls).toHaveBeenCalledTimes(3);
+  });
+
+  it("passes a Redis failure to every poll of the batch", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, {});
+    const batch = createStatusBatcher(fx.redis, fx.keys);
+    vi.spyOn(fx.redis, "rgStreamStatusV3").mockRejectedValueOnce(new Error("connection lost"));
+    const results = await Promise.allSettled([batch(id, "a"), batch(id, "b")]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+  });
+});
