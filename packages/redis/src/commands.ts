@@ -21,7 +21,6 @@ import retire from "./lua/retire-n.lua";
 import schedule from "./lua/schedule-8.lua";
 import shuffle from "./lua/shuffle-4.lua";
 import status from "./lua/status-8.lua";
-import streamStatus from "./lua/stream-status-8.lua";
 import setSwitch from "./lua/switch-1.lua";
 import updateSettings from "./lua/update-settings-1.lua";
 import warm from "./lua/warm-2.lua";
@@ -57,8 +56,7 @@ const scripts = {
   rgGateSyncV3: { lua: gateSync, numberOfKeys: 5 },
   rgAdmitV5: { lua: admit, numberOfKeys: 7 },
   rgEnterV9: { lua: enter, numberOfKeys: 10 },
-  rgStatusV7: { lua: status, numberOfKeys: 8 },
-  rgStreamStatusV3: { lua: streamStatus, numberOfKeys: 8 },
+  rgStatusV8: { lua: status, numberOfKeys: 8 },
   rgLeaveV3: { lua: leave, numberOfKeys: 5 },
   rgScheduleV6: { lua: schedule, numberOfKeys: 8 },
   rgShuffleV2: { lua: shuffle, numberOfKeys: 4 },
@@ -86,7 +84,7 @@ export function defineCommands<R extends Redis | Cluster>(redis: R): R {
   return redis;
 }
 
-/** The keys of status-8.lua and stream-status-8.lua, which answer alike (one user, or many). */
+/** The keys of status-8.lua (one user, or many). */
 export type StatusKeys = [
   meta: string,
   remaining: string,
@@ -132,8 +130,7 @@ declare module "ioredis" {
       log: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgStatusV7(...args: [...StatusKeys, userId: string]): Result<Reply, Context>;
-    rgStreamStatusV3(...args: [...StatusKeys, ...userIds: string[]]): Result<Reply[], Context>;
+    rgStatusV8(...args: [...StatusKeys, ...userIds: string[]]): Result<Reply[], Context>;
     rgLeaveV3(
       waiting: string,
       running: string,

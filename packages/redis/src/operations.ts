@@ -88,22 +88,22 @@ const statusKeys = (k: EventKeys): StatusKeys => [
   k.admitted,
 ];
 
-export async function status(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgStatusV7(...statusKeys(k), userId);
-  return parseQueueReply(reply);
-}
-
-/** Most users one stream-status-8.lua call reads (about half a millisecond of Redis). */
-export const STREAM_STATUS_BATCH = 500;
+/** Most users one status-8.lua call answers (about half a millisecond of Redis). */
+export const STATUS_BATCH = 500;
 
 /**
- * What `status` answers each of these users, and the same sign of life, in one round trip
- * (stream-status-8.lua); the caller passes at most STREAM_STATUS_BATCH users.
+ * What the queue answers each of these users, with the sign of life a poll gives, in one round
+ * trip (status-8.lua); the caller passes at most STATUS_BATCH users.
  */
 export async function statusMany(redis: RedisClient, k: EventKeys, userIds: string[]): Promise<QueueReply[]> {
   if (userIds.length === 0) return [];
-  const replies = await redis.rgStreamStatusV3(...statusKeys(k), ...userIds);
+  const replies = await redis.rgStatusV8(...statusKeys(k), ...userIds);
   return replies.map(parseQueueReply);
+}
+
+/** One user's status: a batch of one. */
+export async function status(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
+  return (await statusMany(redis, k, [userId]))[0] as QueueReply;
 }
 
 export async function leave(redis: RedisClient, k: EventKeys, userId: string): Promise<number> {

@@ -22,7 +22,7 @@
 --- @include "prequeue"
 --- @include "waiting"
 local user, now = ARGV[1], redisNow()
-local settled = queueAnswer(KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[9], user, now)
+local settled = queueAnswer(queueFacts(KEYS[1], KEYS[2]), KEYS[3], KEYS[5], KEYS[9], user, now)
 if settled then return settled end
 
 local sw = eventSwitches(KEYS[1])

@@ -19,7 +19,7 @@ describe("the status batcher", () => {
     const users = Array.from({ length: 40 }, (_, i) => `u${i}`);
     for (const u of users) await enter(fx.redis, fx.keys.event(id), u);
     const batch = createStatusBatcher(fx.redis, fx.keys);
-    const calls = vi.spyOn(fx.redis, "rgStreamStatusV3");
+    const calls = vi.spyOn(fx.redis, "rgStatusV8");
 
     // One of them twice, and one who never entered.
     const asked = [...users, "u7", "stranger"];
@@ -39,7 +39,7 @@ describe("the status batcher", () => {
     const b = await createRedisEvent(fx.redis, fx.keys, { startsAt: Date.now() + 3_600_000 });
     await enter(fx.redis, fx.keys.event(a.id), "x");
     const batch = createStatusBatcher(fx.redis, fx.keys);
-    const calls = vi.spyOn(fx.redis, "rgStreamStatusV3");
+    const calls = vi.spyOn(fx.redis, "rgStatusV8");
 
     const [inA, inB] = await Promise.all([batch(a.id, "x"), batch(b.id, "x")]);
     expect(inA).toMatchObject({ kind: "waiting", position: 1 });
@@ -53,7 +53,7 @@ describe("the status batcher", () => {
   it("passes a Redis failure to every poll of the batch", async () => {
     const { id } = await createRedisEvent(fx.redis, fx.keys, {});
     const batch = createStatusBatcher(fx.redis, fx.keys);
-    vi.spyOn(fx.redis, "rgStreamStatusV3").mockRejectedValueOnce(new Error("connection lost"));
+    vi.spyOn(fx.redis, "rgStatusV8").mockRejectedValueOnce(new Error("connection lost"));
     const results = await Promise.allSettled([batch(id, "a"), batch(id, "b")]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
   });

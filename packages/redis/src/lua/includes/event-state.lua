@@ -12,12 +12,13 @@
     "open"
 
   meta: an HMGET reply whose first two fields are startsAt and endsAt. user may be nil (the
-  scheduler and the gate ask about the event, not a user). now: Redis's clock (ms).
+  scheduler and the gate ask about the event, not a user). now: Redis's clock (ms). remaining:
+  the stock left when the caller has read it already (includes/queue-answer.lua), else nil.
   Returns the state and the stock left.
 ]]
-local function eventState(meta, remainingKey, issuedKey, user, now)
+local function eventState(meta, remainingKey, issuedKey, user, now, remaining)
   if not meta[1] then return "not_found", 0 end
-  local remaining = tonumber(redis.call("GET", remainingKey) or "0")
+  remaining = remaining or tonumber(redis.call("GET", remainingKey) or "0")
   if user and redis.call("HEXISTS", issuedKey, user) == 1 then return "issued", remaining end
   if now >= tonumber(meta[2]) then return "ended", remaining end
   if remaining <= 0 then return "sold_out", remaining end

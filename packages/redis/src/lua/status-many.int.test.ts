@@ -10,8 +10,8 @@ afterEach(async () => {
   await fx.cleanup();
 });
 
-describe("stream-status-8.lua", () => {
-  it("answers every user as status-8.lua does, in one call", async () => {
+describe("status-8.lua for many users at once", () => {
+  it("answers every user as a call for that user alone does, in one call", async () => {
     const { id } = await createRedisEvent(fx.redis, fx.keys, { admitPerTick: 1 });
     const k = fx.keys.event(id);
     for (const u of ["a", "b", "c"]) await enter(fx.redis, k, u);
