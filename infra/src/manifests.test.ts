@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { SERVER_NODE_FLAGS } from "@rushgate/api";
 import { parseCouponEnv } from "@rushgate/coupon";
 import { parseIssuerEnv } from "@rushgate/issuer";
 import { parseRouterEnv } from "@rushgate/router";
@@ -379,7 +380,9 @@ describe("Dockerfile", () => {
       expect(user, `USER in stage ${stage.name}`).toBeDefined();
       expect(user).not.toMatch(/^(root|0)(:|$)/);
     }
-    expect(final.instructions.find((i) => i.keyword === "CMD")?.args).toBe('["node", "dist/index.js"]');
+    expect(final.instructions.find((i) => i.keyword === "CMD")?.args).toBe(
+      JSON.stringify(["node", ...SERVER_NODE_FLAGS, "dist/index.js"]).replaceAll(",", ", "),
+    );
   });
 
   it("installs with the pinned pnpm and --frozen-lockfile after copying every workspace manifest", () => {

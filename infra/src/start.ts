@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { SERVER_NODE_FLAGS } from "@rushgate/api";
 import { createDb, ensureDatabase, runMigrations } from "@rushgate/db";
 
 const env = process.env;
@@ -39,7 +40,7 @@ function say(message: string) {
 }
 
 function launch(name: string, port: number): ChildProcess {
-  const child = spawn(process.execPath, [`${root}servers/${name}/dist/index.js`], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, `${root}servers/${name}/dist/index.js`], {
     env: {
       ...env,
       PORT: String(port),

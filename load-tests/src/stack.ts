@@ -4,6 +4,7 @@ import { createWriteStream, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SERVER_NODE_FLAGS } from "@rushgate/api";
 import { createDb, ensureDatabase, runMigrations } from "@rushgate/db";
 import { createRedis } from "@rushgate/redis";
 import { freePort } from "@rushgate/testing";
@@ -180,7 +181,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       name: `${options.prefix}-${name}`,
       script: join(repoRoot, "servers", name, "dist", "index.js"),
       env: { ...common, ...extraEnv },
-      nodeArgs: options.nodeArgs,
+      nodeArgs: [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? [])],
     });
     servers.push(spawned);
     return spawned;

@@ -2,6 +2,7 @@ export * from "./admission-export";
 export * from "./changes";
 export * from "./errors";
 export * from "./fairness";
+export * from "./node-flags";
 export * from "./schemas";
 export * from "./switches";
 export * from "./types";
