@@ -117,8 +117,15 @@ describe("Redis round trips per request", () => {
   it("an entry that goes to the queue costs 1 (enter) and the router's gate 0", async () => {
     // The router applies the change as it answers: every entry below must queue (202).
     await p.client.call("PUT", "/admin/api/traffic", { token: TEST_ADMIN_TOKEN, body: { rpmThreshold: 0 } });
-    const m = await measure("gate + enter", () => each((i) => p.client.enter(eventId, `queued-${i}`), 202));
+    const m = await measure("gate + enter, one at a time", () =>
+      inTurn((i) => p.client.enter(eventId, `queued-${i}`), 202),
+    );
     expect(m.perRequest).toBe(1);
+    // 50 at once (entering again keeps the place): the router batches one turn's entries.
+    const together = await measure("gate + enter, 50 at once", () =>
+      each((i) => p.client.enter(eventId, `queued-${i}`), 202),
+    );
+    expect(together.perRequest).toBeLessThanOrEqual(1);
     // The flushes are periodic: their number follows the clock, not the request count.
     expect(m.syncs).toBeLessThan(N / 10);
   });
@@ -182,7 +189,7 @@ describe("Redis round trips per request", () => {
     const own = (byCommand: Record<string, number>) => (byCommand.evalsha ?? 0) - 2 * (byCommand.get ?? 0);
     const entry = await measure(
       "pre-queue entry",
-      () => each((i) => p.client.enter(pre, `pre-${i}`), 202),
+      () => inTurn((i) => p.client.enter(pre, `pre-${i}`), 202),
       own,
       2,
     );

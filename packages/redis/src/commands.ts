@@ -55,7 +55,7 @@ export function withIncludes(lua: string): string {
 const scripts = {
   rgGateSyncV3: { lua: gateSync, numberOfKeys: 5 },
   rgAdmitV5: { lua: admit, numberOfKeys: 7 },
-  rgEnterV9: { lua: enter, numberOfKeys: 10 },
+  rgEnterV10: { lua: enter, numberOfKeys: 10 },
   rgStatusV8: { lua: status, numberOfKeys: 8 },
   rgLeaveV3: { lua: leave, numberOfKeys: 5 },
   rgScheduleV6: { lua: schedule, numberOfKeys: 8 },
@@ -83,6 +83,20 @@ export function defineCommands<R extends Redis | Cluster>(redis: R): R {
   }
   return redis;
 }
+
+/** The keys of enter-10.lua (one user, or many). */
+export type EnterKeys = [
+  meta: string,
+  remaining: string,
+  issued: string,
+  waiting: string,
+  running: string,
+  seen: string,
+  seq: string,
+  sched: string,
+  admitted: string,
+  log: string,
+];
 
 /** The keys of status-8.lua (one user, or many). */
 export type StatusKeys = [
@@ -117,19 +131,7 @@ declare module "ioredis" {
       log: string,
       userId: string,
     ): Result<Reply, Context>;
-    rgEnterV9(
-      meta: string,
-      remaining: string,
-      issued: string,
-      waiting: string,
-      running: string,
-      seen: string,
-      seq: string,
-      sched: string,
-      admitted: string,
-      log: string,
-      userId: string,
-    ): Result<Reply, Context>;
+    rgEnterV10(...args: [...EnterKeys, ...userIds: string[]]): Result<Reply[], Context>;
     rgStatusV8(...args: [...StatusKeys, ...userIds: string[]]): Result<Reply[], Context>;
     rgLeaveV3(
       waiting: string,

@@ -60,8 +60,16 @@ export async function admit(redis: RedisClient, k: EventKeys, userId: string): P
   return parseQueueReply(reply);
 }
 
-export async function enter(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
-  const reply = await redis.rgEnterV9(
+/** Most users one enter-10.lua or status-8.lua call answers (about half a millisecond of Redis). */
+export const QUEUE_BATCH = 500;
+
+/**
+ * Joins these users to the queue in their order, each answered as if alone, in one round trip
+ * (enter-10.lua); the caller passes at most QUEUE_BATCH users.
+ */
+export async function enterMany(redis: RedisClient, k: EventKeys, userIds: string[]): Promise<QueueReply[]> {
+  if (userIds.length === 0) return [];
+  const replies = await redis.rgEnterV10(
     k.meta,
     k.remaining,
     k.issued,
@@ -72,9 +80,14 @@ export async function enter(redis: RedisClient, k: EventKeys, userId: string): P
     k.sched,
     k.admitted,
     k.log,
-    userId,
+    ...userIds,
   );
-  return parseQueueReply(reply);
+  return replies.map(parseQueueReply);
+}
+
+/** One user's entry: a batch of one. */
+export async function enter(redis: RedisClient, k: EventKeys, userId: string): Promise<QueueReply> {
+  return (await enterMany(redis, k, [userId]))[0] as QueueReply;
 }
 
 const statusKeys = (k: EventKeys): StatusKeys => [
@@ -88,12 +101,9 @@ const statusKeys = (k: EventKeys): StatusKeys => [
   k.admitted,
 ];
 
-/** Most users one status-8.lua call answers (about half a millisecond of Redis). */
-export const STATUS_BATCH = 500;
-
 /**
  * What the queue answers each of these users, with the sign of life a poll gives, in one round
- * trip (status-8.lua); the caller passes at most STATUS_BATCH users.
+ * trip (status-8.lua); the caller passes at most QUEUE_BATCH users.
  */
 export async function statusMany(redis: RedisClient, k: EventKeys, userIds: string[]): Promise<QueueReply[]> {
   if (userIds.length === 0) return [];

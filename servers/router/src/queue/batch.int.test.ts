@@ -1,7 +1,7 @@
 import { enter, status } from "@rushgate/redis";
 import { createRedisEvent, type RedisFixture, useRedis } from "@rushgate/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createStatusBatcher } from "./batch";
+import { createEnterBatcher, createStatusBatcher } from "./batch";
 
 let fx: RedisFixture;
 
@@ -56,5 +56,22 @@ describe("the status batcher", () => {
     vi.spyOn(fx.redis, "rgStatusV8").mockRejectedValueOnce(new Error("connection lost"));
     const results = await Promise.allSettled([batch(id, "a"), batch(id, "b")]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+  });
+
+  it("queues the entries of one turn with one script call, in the order they came", async () => {
+    const batched = await createRedisEvent(fx.redis, fx.keys, { startsAt: Date.now() + 3_600_000 });
+    const alone = await createRedisEvent(fx.redis, fx.keys, { startsAt: Date.now() + 3_600_000 });
+    const users = ["a", "b", "a", "c"];
+    const batch = createEnterBatcher(fx.redis, fx.keys);
+    const calls = vi.spyOn(fx.redis, "rgEnterV10");
+    const replies = await Promise.all(users.map((u) => batch(batched.id, u)));
+    expect(calls).toHaveBeenCalledTimes(1);
+    calls.mockRestore();
+
+    const one: unknown[] = [];
+    for (const u of users) one.push(await enter(fx.redis, fx.keys.event(alone.id), u));
+    expect(replies).toEqual(one);
+    expect(replies.map((r) => (r.kind === "waiting" ? r.position : r.kind))).toEqual([1, 2, 1, 3]);
+    expect(await fx.redis.zrange(fx.keys.event(batched.id).waiting, 0, -1)).toEqual(["a", "b", "c"]);
   });
 });

@@ -1,7 +1,7 @@
 import { type AdmittedBody, ApiError, type WaitingBody } from "@rushgate/api";
-import { enter, type Keys, leave, type QueueReply, type RedisClient } from "@rushgate/redis";
+import { type Keys, leave, type QueueReply, type RedisClient } from "@rushgate/redis";
 import { queueAnswer } from "./answer";
-import { createStatusBatcher, type StatusBatcher } from "./batch";
+import { createEnterBatcher, createStatusBatcher, type QueueBatcher } from "./batch";
 
 export { createStreamHub, type StreamHub } from "./streams";
 
@@ -9,12 +9,17 @@ export interface QueueDeps {
   redis: RedisClient;
   keys: Keys;
   secret: string;
-  /** Status polls, batched per event and turn of the event loop (batch.ts). */
-  status: StatusBatcher;
+  /** Status polls and entries, batched per event and turn of the event loop (batch.ts). */
+  status: QueueBatcher;
+  enter: QueueBatcher;
 }
 
 export function createQueueDeps(options: { redis: RedisClient; keys: Keys; secret: string }): QueueDeps {
-  return { ...options, status: createStatusBatcher(options.redis, options.keys) };
+  return {
+    ...options,
+    status: createStatusBatcher(options.redis, options.keys),
+    enter: createEnterBatcher(options.redis, options.keys),
+  };
 }
 
 /**
@@ -48,7 +53,7 @@ export function entryAnswer(q: QueueDeps, reply: QueueReply, eventId: number, us
 
 /** Joins the queue (idempotent: entering again keeps the place). */
 export async function joinQueue(q: QueueDeps, eventId: number, userId: string): Promise<EntryResult> {
-  return entryAnswer(q, await enter(q.redis, q.keys.event(eventId), userId), eventId, userId);
+  return entryAnswer(q, await q.enter(eventId, userId), eventId, userId);
 }
 
 /** Leaves the queue or gives the slot back; leaving twice is fine. */

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Logger } from "@rushgate/logger";
-import { type QueueReply, STATUS_BATCH, statusMany } from "@rushgate/redis";
+import { QUEUE_BATCH, type QueueReply, statusMany } from "@rushgate/redis";
 import { errorAnswer } from "@rushgate/service";
 import { queueAnswer } from "./answer";
 import type { QueueDeps } from "./index";
@@ -44,7 +44,7 @@ const FINAL = new Set(["sold_out", "not_in_queue", "not_open", "not_found"]);
 /**
  * The router's open event streams, per event and user (one stream per user and event: a second
  * replaces the first). Every `tickMs`, one status-8.lua call per event and per
- * STATUS_BATCH users reads what a status poll would answer each of them — and, like a
+ * QUEUE_BATCH users reads what a status poll would answer each of them — and, like a
  * poll, marks them as seen on Redis's clock — and only the streams whose answer changed get a
  * message. No Redis call per stream, no timer per stream.
  */
@@ -98,8 +98,8 @@ export function createStreamHub(options: StreamHubOptions) {
   async function tickEvent(eventId: number, users: Map<string, Stream>, now: number) {
     const streams = [...users.values()];
     const batches: Promise<void>[] = [];
-    for (let i = 0; i < streams.length; i += STATUS_BATCH) {
-      const batch = streams.slice(i, i + STATUS_BATCH);
+    for (let i = 0; i < streams.length; i += QUEUE_BATCH) {
+      const batch = streams.slice(i, i + QUEUE_BATCH);
       const ids = batch.map((s) => s.userId);
       batches.push(
         statusMany(queue.redis, queue.keys.event(eventId), ids).then((replies) => {
