@@ -60,7 +60,7 @@ const scripts = {
   rgLeaveV3: { lua: leave, numberOfKeys: 5 },
   rgScheduleV6: { lua: schedule, numberOfKeys: 8 },
   rgShuffleV2: { lua: shuffle, numberOfKeys: 4 },
-  rgIssueV4: { lua: issue, numberOfKeys: 6 },
+  rgIssueV5: { lua: issue, numberOfKeys: 6 },
   rgWarmV1: { lua: warm, numberOfKeys: 2 },
   rgLeaseV1: { lua: lease, numberOfKeys: 2 },
   rgReleaseV1: { lua: release, numberOfKeys: 1 },
@@ -163,16 +163,15 @@ declare module "ioredis" {
       mode: "apply" | "finish",
       ...pairs: Arg[]
     ): Result<number[], Context>;
-    rgIssueV4(
+    rgIssueV5(
       meta: string,
       remaining: string,
       issued: string,
       running: string,
       admitted: string,
       log: string,
-      userId: string,
-      couponId: string,
-    ): Result<Reply, Context>;
+      ...userAndCouponIds: string[]
+    ): Result<Reply[], Context>;
     rgWarmV1(meta: string, remaining: string, stock: Arg, ...fields: Arg[]): Result<number, Context>;
     rgLeaseV1(
       lease: string,

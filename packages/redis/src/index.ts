@@ -1,4 +1,5 @@
 export { type AdminTokenStore, adminTokenStore, type TokenLookup } from "./admin-tokens";
+export { createEventBatcher } from "./batch";
 export * from "./changes";
 export { closeRedis, createRedis, type RedisClient, type RedisClientOptions } from "./client";
 export { defineCommands } from "./commands";

@@ -67,7 +67,11 @@ export const QUEUE_BATCH = 500;
  * Joins these users to the queue in their order, each answered as if alone, in one round trip
  * (enter-10.lua); the caller passes at most QUEUE_BATCH users.
  */
-export async function enterMany(redis: RedisClient, k: EventKeys, userIds: string[]): Promise<QueueReply[]> {
+export async function enterMany(
+  redis: RedisClient,
+  k: EventKeys,
+  userIds: readonly string[],
+): Promise<QueueReply[]> {
   if (userIds.length === 0) return [];
   const replies = await redis.rgEnterV10(
     k.meta,
@@ -105,7 +109,11 @@ const statusKeys = (k: EventKeys): StatusKeys => [
  * What the queue answers each of these users, with the sign of life a poll gives, in one round
  * trip (status-8.lua); the caller passes at most QUEUE_BATCH users.
  */
-export async function statusMany(redis: RedisClient, k: EventKeys, userIds: string[]): Promise<QueueReply[]> {
+export async function statusMany(
+  redis: RedisClient,
+  k: EventKeys,
+  userIds: readonly string[],
+): Promise<QueueReply[]> {
   if (userIds.length === 0) return [];
   const replies = await redis.rgStatusV8(...statusKeys(k), ...userIds);
   return replies.map(parseQueueReply);
@@ -124,27 +132,39 @@ export type IssueReply =
   | { kind: "issued"; remaining: number; issuedAt: number }
   | { kind: "already_issued" | "sold_out" | "not_admitted" | "not_open" | "not_found" };
 
-export async function issue(
-  redis: RedisClient,
-  k: EventKeys,
-  args: { userId: string; couponId: string },
-): Promise<IssueReply> {
-  const reply = await redis.rgIssueV4(
-    k.meta,
-    k.remaining,
-    k.issued,
-    k.running,
-    k.admitted,
-    k.log,
-    args.userId,
-    args.couponId,
-  );
+export interface IssueRequest {
+  userId: string;
+  couponId: string;
+}
+
+function parseIssueReply(reply: (string | number)[]): IssueReply {
   const kind = String(reply[0]);
   if (kind === "issued") return { kind, remaining: Number(reply[1]), issuedAt: Number(reply[2]) };
   if (["already_issued", "sold_out", "not_admitted", "not_open", "not_found"].includes(kind)) {
     return { kind } as IssueReply;
   }
   throw new Error(`unexpected issue reply ${kind}`);
+}
+
+/**
+ * Decides these issuances in their order, each as if alone, in one round trip (issue-6.lua);
+ * the caller passes at most QUEUE_BATCH of them.
+ */
+export async function issueMany(
+  redis: RedisClient,
+  k: EventKeys,
+  requests: readonly IssueRequest[],
+): Promise<IssueReply[]> {
+  if (requests.length === 0) return [];
+  const args: string[] = [];
+  for (const r of requests) args.push(r.userId, r.couponId);
+  const replies = await redis.rgIssueV5(k.meta, k.remaining, k.issued, k.running, k.admitted, k.log, ...args);
+  return replies.map(parseIssueReply);
+}
+
+/** One issuance: a batch of one. */
+export async function issue(redis: RedisClient, k: EventKeys, request: IssueRequest): Promise<IssueReply> {
+  return (await issueMany(redis, k, [request]))[0] as IssueReply;
 }
 
 /** The value stored per user in the issued hash. */

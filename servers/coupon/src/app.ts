@@ -16,6 +16,7 @@ import type { Counter, Histogram } from "prom-client";
 import type { Enqueuer } from "./enqueue";
 import type { CouponEnv } from "./env";
 import type { EventCache } from "./events";
+import type { IssueDecider } from "./issue";
 import { registerAdminAdmissions } from "./routes/admin-admissions";
 import { registerAdminAudit } from "./routes/admin-audit";
 import { registerAdminChanges } from "./routes/admin-changes";
@@ -34,6 +35,8 @@ export interface CouponDeps {
   database: Database;
   queue: Queue;
   enqueuer: Enqueuer;
+  /** Issue decisions, batched per event and turn of the event loop (issue.ts). */
+  decide: IssueDecider;
   events: EventCache;
   logger: Logger;
   /** Named admin tokens: Redis's copy that every server checks (MySQL is the record). */

@@ -1,5 +1,13 @@
 import { ApiError } from "@rushgate/api";
-import { issue } from "@rushgate/redis";
+import {
+  createEventBatcher,
+  type IssueReply,
+  type IssueRequest,
+  issueMany,
+  type Keys,
+  QUEUE_BATCH,
+  type RedisClient,
+} from "@rushgate/redis";
 import { bearer, verifyToken } from "@rushgate/token";
 import type { CouponDeps } from "./app";
 import { newCouponId } from "./coupon-id";
@@ -14,7 +22,24 @@ const refusals = {
   not_found: () => new ApiError("event_not_found", "no such event"),
 } as const;
 
-export type IssueDeps = Pick<CouponDeps, "env" | "redis" | "keys" | "db" | "logger" | "enqueuer" | "metrics">;
+export type IssueDeps = Pick<
+  CouponDeps,
+  "env" | "redis" | "keys" | "db" | "logger" | "enqueuer" | "decide" | "metrics"
+>;
+
+/**
+ * The issue script's decisions, batched: the issues of one event that finish their token check
+ * in the same turn of the event loop share one issue-6.lua call, each decided as if alone, in
+ * the order they came (createEventBatcher).
+ */
+export function createIssueDecider(redis: RedisClient, keys: Keys) {
+  return createEventBatcher<IssueRequest, IssueReply>(
+    (eventId, requests) => issueMany(redis, keys.event(eventId), requests),
+    QUEUE_BATCH,
+  );
+}
+
+export type IssueDecider = ReturnType<typeof createIssueDecider>;
 
 export interface Issued {
   status: "issued";
@@ -37,11 +62,10 @@ export async function issueCoupon(
   const verdict = verifyToken(deps.env.ADMISSION_SECRET, token, { eventId, userId, now: Date.now() });
   if (!verdict.ok) throw new ApiError("not_admitted", `admission token refused (${verdict.reason})`);
 
-  const k = deps.keys.event(eventId);
   const couponId = newCouponId();
-  let reply = await issue(deps.redis, k, { userId, couponId });
+  let reply = await deps.decide(eventId, { userId, couponId });
   if (reply.kind === "not_found" && (await warmEvent(deps, eventId))) {
-    reply = await issue(deps.redis, k, { userId, couponId });
+    reply = await deps.decide(eventId, { userId, couponId });
   }
   if (reply.kind !== "issued") {
     deps.metrics.issues.inc({ outcome: reply.kind });

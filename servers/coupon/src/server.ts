@@ -18,6 +18,7 @@ import { type CouponDeps, createApp } from "./app";
 import { createEnqueuer } from "./enqueue";
 import { type CouponEnv, parseCouponEnv } from "./env";
 import { createEventCache } from "./events";
+import { createIssueDecider } from "./issue";
 import { issueRoute } from "./routes/issue";
 
 /** Everything the coupon server's routes use, built once; `database` may be given (tests). */
@@ -72,6 +73,7 @@ export function createCouponDeps(
     database,
     queue,
     enqueuer,
+    decide: createIssueDecider(redis, keys),
     events,
     logger,
     metrics: { ...metrics, issues, enqueueBatch },

@@ -1,6 +1,6 @@
 import { createRedisEvent, type RedisFixture, useRedis } from "@rushgate/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { issue, redisNow } from "../operations";
+import { issue, issueMany, redisNow } from "../operations";
 
 let fx: RedisFixture;
 beforeEach(async () => {
@@ -33,6 +33,32 @@ describe("issue-6.lua", () => {
     expect(new Set(issued.map((r) => (r.kind === "issued" ? r.remaining : -1))).size).toBe(100);
     // Sold-out users gave their running slot back.
     expect(await fx.redis.zcard(k.running)).toBe(0);
+  });
+
+  it("decides a batch in its order, each as if alone: the stock runs out mid-batch, a repeat is already issued", async () => {
+    const users = ["a", "b", "a", "c", "d", "stranger"];
+    const run = async (batched: boolean) => {
+      const { id } = await createRedisEvent(fx.redis, fx.keys, { stock: 2 });
+      await admitAll(id, ["a", "b", "c", "d"]);
+      const k = fx.keys.event(id);
+      const requests = users.map((userId) => ({ userId, couponId: `c-${userId}` }));
+      if (batched) return issueMany(fx.redis, k, requests);
+      const one = [];
+      for (const r of requests) one.push(await issue(fx.redis, k, r));
+      return one;
+    };
+    const together = await run(true);
+    const alone = await run(false);
+    expect(together.map((r) => r.kind)).toEqual([
+      "issued",
+      "issued",
+      "already_issued",
+      "sold_out",
+      "sold_out",
+      "sold_out",
+    ]);
+    expect(together.map(({ kind }) => kind)).toEqual(alone.map(({ kind }) => kind));
+    expect(together.slice(0, 2).map((r) => (r.kind === "issued" ? r.remaining : -1))).toEqual([1, 0]);
   });
 
   it("gives one user one coupon however many times they ask at once", async () => {
