@@ -60,7 +60,10 @@ export async function admit(redis: RedisClient, k: EventKeys, userId: string): P
   return parseQueueReply(reply);
 }
 
-/** Most users one enter-10.lua or status-8.lua call answers (about half a millisecond of Redis). */
+/**
+ * Most users (or issuances) one enter-10.lua, status-8.lua or issue-6.lua call takes: it bounds
+ * how long one call holds Redis (4–6 ms on the 2-core development machine, README "Batching").
+ */
 export const QUEUE_BATCH = 500;
 
 /**

@@ -5,8 +5,8 @@
   what is the same for all of them (the event's settings and stock, the queue's length and rate,
   the pause and the pre-queue's pending block) is read once per call. Like any poll, it is a sign
   of life: waiters are marked as seen (one ZADD for the whole batch), admitted users have their
-  act-by deadline moved on (includes/slot.lua). Callers keep ARGV to a few hundred users, so
-  that one call stays well under a millisecond of Redis.
+  act-by deadline moved on (includes/slot.lua). Callers pass at most 500 users (QUEUE_BATCH),
+  which bounds how long one call holds Redis.
 
   KEYS[1] meta  KEYS[2] remaining  KEYS[3] issued  KEYS[4] waiting  KEYS[5] running
   KEYS[6] seen  KEYS[7] sched  KEYS[8] admitted (hash: userId -> hard expiry)
