@@ -30,8 +30,8 @@ export function createCouponDeps(
   const redis = createRedis(env.REDIS_URL, {
     name: `rushgate-coupon-${env.REDIS_PREFIX}`,
     clusterNodes: env.REDIS_CLUSTER_NODES,
-    // Concurrent issues' Lua calls share one write (and their replies one read), so more of them
-    // finish in the same tick and share one addBulk.
+    // Commands issued in one tick share one write (the issue decisions of different events, the
+    // event reads), so more issues finish in the same tick and share one addBulk.
     autoPipeline: true,
   });
   const keys = createKeys(env.REDIS_PREFIX);
