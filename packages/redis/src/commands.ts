@@ -53,7 +53,7 @@ export function withIncludes(lua: string): string {
  * changes a script never runs the old body cached by another instance (EVALSHA of the new text).
  */
 const scripts = {
-  rgGateSyncV3: { lua: gateSync, numberOfKeys: 5 },
+  rgGateSyncV4: { lua: gateSync, numberOfKeys: 5 },
   rgAdmitV5: { lua: admit, numberOfKeys: 7 },
   rgEnterV10: { lua: enter, numberOfKeys: 10 },
   rgStatusV8: { lua: status, numberOfKeys: 8 },
@@ -113,7 +113,7 @@ export type StatusKeys = [
 /** Each command with its keys named in the order its script's header lists them. */
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    rgGateSyncV3(
+    rgGateSyncV4(
       rpm: string,
       waiting: string,
       running: string,

@@ -198,7 +198,7 @@ export interface GateSnapshot {
  * events issued together travel in one write on an auto-pipelining client (one per cluster node).
  */
 export async function gateSync(redis: RedisClient, k: EventKeys, delta: number): Promise<GateSnapshot> {
-  return parseGateSync(await redis.rgGateSyncV3(k.rpm, k.waiting, k.running, k.meta, k.remaining, delta));
+  return parseGateSync(await redis.rgGateSyncV4(k.rpm, k.waiting, k.running, k.meta, k.remaining, delta));
 }
 
 function parseGateSync(reply: number[]): GateSnapshot {

@@ -41,7 +41,17 @@ describe("gate-sync-5.lua", () => {
     await fx.redis.zadd(k.waiting, 1, "w1", 2, "w2");
     await fx.redis.zadd(k.running, now + 1000, "r1", now - 1000, "expired");
     expect(await flush(k, 1)).toMatchObject({ waiting: 2, running: 1, rpmThreshold: null });
-    expect(await flush(fx.keys.event(5550555), 3)).toMatchObject({ found: false, liveRpm: 3 });
+    expect(await flush(fx.keys.event(5550555), 3)).toMatchObject({ found: false, liveRpm: 0 });
+  });
+
+  it("counts nothing for an event not in Redis, so a late flush cannot bring back a retired event's key", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys);
+    const k = fx.keys.event(id);
+    expect(await flush(k, 2)).toMatchObject({ found: true, liveRpm: 2 });
+    // Retired (retention unlinks every key of the event) while a router still had entries to flush.
+    await fx.redis.del(k.meta, k.remaining, k.rpm);
+    expect(await flush(k, 5)).toMatchObject({ found: false, liveRpm: 0 });
+    expect(await fx.redis.exists(k.rpm)).toBe(0);
   });
 });
 

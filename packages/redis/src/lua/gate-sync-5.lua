@@ -8,8 +8,8 @@
   KEYS[4] meta       hash of event settings
   KEYS[5] remaining  string: stock left
 
-  ARGV[1] entries counted by this instance since its last flush
-  (the time is Redis's own, so the 60 s window is the same for every router)
+  ARGV[1] entries counted by this instance since its last flush, added only while the event is
+  in Redis (the time is Redis's own, so the 60 s window is the same for every router)
 
   Returns {now (ms), found, liveRpm, waiting, running, rpmThreshold (-1 = global),
            runningCapacity, startsAt, endsAt, remaining, switches (bits of includes/switches.lua)};
@@ -22,7 +22,10 @@
 local now = redisNow()
 local nowSec = math.floor(now / 1000)
 local delta = tonumber(ARGV[1])
-if delta > 0 then
+local m = redis.call("HMGET", KEYS[4], "startsAt", "endsAt", "rpmThreshold", "runningCapacity")
+-- Counted only while the event is in Redis: a router's last flush after an event was retired
+-- (issuer's retention) must not bring back a key of it.
+if delta > 0 and m[1] then
   redis.call("HINCRBY", KEYS[1], nowSec, delta)
   redis.call("EXPIRE", KEYS[1], 120)
 end
@@ -39,7 +42,6 @@ end
 -- At most one field per second is added and every flush drops the stale ones: a few dozen.
 if #stale > 0 then redis.call("HDEL", KEYS[1], unpack(stale)) end
 
-local m = redis.call("HMGET", KEYS[4], "startsAt", "endsAt", "rpmThreshold", "runningCapacity")
 local state, remaining = eventState(m, KEYS[5], nil, nil, now)
 if state == "not_found" then return {now, 0, sum} end
 local threshold = -1
