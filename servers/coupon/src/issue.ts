@@ -1,11 +1,9 @@
 import { ApiError } from "@rushgate/api";
 import {
   createEventBatcher,
-  type IssueReply,
   type IssueRequest,
   issueMany,
   type Keys,
-  QUEUE_BATCH,
   type RedisClient,
 } from "@rushgate/redis";
 import { bearer, verifyToken } from "@rushgate/token";
@@ -33,10 +31,7 @@ export type IssueDeps = Pick<
  * the order they came (createEventBatcher).
  */
 export function createIssueDecider(redis: RedisClient, keys: Keys) {
-  return createEventBatcher<IssueRequest, IssueReply>(
-    (eventId, requests) => issueMany(redis, keys.event(eventId), requests),
-    QUEUE_BATCH,
-  );
+  return createEventBatcher(keys, (k, requests: readonly IssueRequest[]) => issueMany(redis, k, requests));
 }
 
 export type IssueDecider = ReturnType<typeof createIssueDecider>;

@@ -1,6 +1,6 @@
 --[[
   Join the waiting room, for one user or many users of one event in one round trip (the router
-  batches the entries of one turn of its event loop, servers/router/src/queue/batch.ts). Users
+  batches the entries of one turn of its event loop, packages/redis/src/batch.ts). Users
   are taken in ARGV's order, each answered as if they had come alone at that moment: a later one
   queues behind an earlier one. What is the same for all of them (the event's settings and stock,
   the switches, the rate) is read once per call. Idempotent: entering again keeps the original

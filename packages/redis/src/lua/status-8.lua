@@ -1,6 +1,6 @@
 --[[
   Queue status for one user or many users of one event, in one round trip: every status poll
-  (the router batches the polls of one turn of its event loop, servers/router/src/queue/batch.ts)
+  (the router batches the polls of one turn of its event loop, packages/redis/src/batch.ts)
   and every tick of the router's event streams. Each user is answered alone, as if asked alone;
   what is the same for all of them (the event's settings and stock, the queue's length and rate,
   the pause and the pre-queue's pending block) is read once per call. Like any poll, it is a sign

@@ -1,7 +1,14 @@
 import { type AdmittedBody, ApiError, type WaitingBody } from "@rushgate/api";
-import { type Keys, leave, type QueueReply, type RedisClient } from "@rushgate/redis";
+import {
+  createEventBatcher,
+  enterMany,
+  type Keys,
+  leave,
+  type QueueReply,
+  type RedisClient,
+  statusMany,
+} from "@rushgate/redis";
 import { queueAnswer } from "./answer";
-import { createEnterBatcher, createStatusBatcher, type QueueBatcher } from "./batch";
 
 export { createStreamHub, type StreamHub } from "./streams";
 
@@ -9,16 +16,21 @@ export interface QueueDeps {
   redis: RedisClient;
   keys: Keys;
   secret: string;
-  /** Status polls and entries, batched per event and turn of the event loop (batch.ts). */
-  status: QueueBatcher;
-  enter: QueueBatcher;
+  /**
+   * Status polls and entries, batched per event and turn of the event loop (createEventBatcher):
+   * status-8.lua and enter-10.lua answer each user of a batch as they answer a user alone,
+   * entries in arrival order.
+   */
+  status: (eventId: number, userId: string) => Promise<QueueReply>;
+  enter: (eventId: number, userId: string) => Promise<QueueReply>;
 }
 
 export function createQueueDeps(options: { redis: RedisClient; keys: Keys; secret: string }): QueueDeps {
+  const { redis, keys } = options;
   return {
     ...options,
-    status: createStatusBatcher(options.redis, options.keys),
-    enter: createEnterBatcher(options.redis, options.keys),
+    status: createEventBatcher(keys, (k, userIds: readonly string[]) => statusMany(redis, k, userIds)),
+    enter: createEventBatcher(keys, (k, userIds: readonly string[]) => enterMany(redis, k, userIds)),
   };
 }
 

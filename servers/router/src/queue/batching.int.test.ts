@@ -1,9 +1,11 @@
 import { enter, status } from "@rushgate/redis";
 import { createRedisEvent, type RedisFixture, useRedis } from "@rushgate/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createEnterBatcher, createStatusBatcher } from "./batch";
+import { createQueueDeps } from "./index";
 
 let fx: RedisFixture;
+const queueOf = () =>
+  createQueueDeps({ redis: fx.redis, keys: fx.keys, secret: "test-secret-of-some-length" });
 
 beforeEach(async () => {
   fx = await useRedis();
@@ -13,12 +15,12 @@ afterEach(async () => {
   await fx.cleanup();
 });
 
-describe("the status batcher", () => {
+describe("the router's queue batching", () => {
   it("answers the polls of one turn with one script call, each as a lone poll is answered", async () => {
     const { id } = await createRedisEvent(fx.redis, fx.keys, { startsAt: Date.now() + 3_600_000 });
     const users = Array.from({ length: 40 }, (_, i) => `u${i}`);
     for (const u of users) await enter(fx.redis, fx.keys.event(id), u);
-    const batch = createStatusBatcher(fx.redis, fx.keys);
+    const batch = queueOf().status;
     const calls = vi.spyOn(fx.redis, "rgStatusV8");
 
     // One of them twice, and one who never entered.
@@ -38,7 +40,7 @@ describe("the status batcher", () => {
     const a = await createRedisEvent(fx.redis, fx.keys, { startsAt: Date.now() + 3_600_000 });
     const b = await createRedisEvent(fx.redis, fx.keys, { startsAt: Date.now() + 3_600_000 });
     await enter(fx.redis, fx.keys.event(a.id), "x");
-    const batch = createStatusBatcher(fx.redis, fx.keys);
+    const batch = queueOf().status;
     const calls = vi.spyOn(fx.redis, "rgStatusV8");
 
     const [inA, inB] = await Promise.all([batch(a.id, "x"), batch(b.id, "x")]);
@@ -52,7 +54,7 @@ describe("the status batcher", () => {
 
   it("passes a Redis failure to every poll of the batch", async () => {
     const { id } = await createRedisEvent(fx.redis, fx.keys, {});
-    const batch = createStatusBatcher(fx.redis, fx.keys);
+    const batch = queueOf().status;
     vi.spyOn(fx.redis, "rgStatusV8").mockRejectedValueOnce(new Error("connection lost"));
     const results = await Promise.allSettled([batch(id, "a"), batch(id, "b")]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
@@ -62,7 +64,7 @@ describe("the status batcher", () => {
     const batched = await createRedisEvent(fx.redis, fx.keys, { startsAt: Date.now() + 3_600_000 });
     const alone = await createRedisEvent(fx.redis, fx.keys, { startsAt: Date.now() + 3_600_000 });
     const users = ["a", "b", "a", "c"];
-    const batch = createEnterBatcher(fx.redis, fx.keys);
+    const batch = queueOf().enter;
     const calls = vi.spyOn(fx.redis, "rgEnterV10");
     const replies = await Promise.all(users.map((u) => batch(batched.id, u)));
     expect(calls).toHaveBeenCalledTimes(1);
