@@ -2,14 +2,14 @@ import { join } from "node:path";
 import { TEST_ADMIN_TOKEN } from "@rushgate/testing";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Platform, startPlatform } from "../platform";
+import type { Platform } from "../platform";
 import {
   type Chromium,
-  ensureChromium,
+  closeBrowserPlatform,
   INSTALL_TIMEOUT_MS,
-  launchChromium,
   newPerson,
   signIn,
+  startBrowserPlatform,
 } from "./chromium";
 
 let p: Platform;
@@ -18,18 +18,12 @@ let missing: string | null = null;
 const run = Math.random().toString(36).slice(2, 8);
 
 beforeAll(async () => {
-  missing = ensureChromium();
-  if (missing) {
-    console.warn(`\n!! ADMIN AUDIT BROWSER TEST SKIPPED: ${missing}\n`);
-    return;
-  }
-  [p, chromium] = await Promise.all([startPlatform(), launchChromium()]);
+  const started = await startBrowserPlatform();
+  if (typeof started === "string") missing = started;
+  else ({ p, chromium } = started);
 }, INSTALL_TIMEOUT_MS);
 
-afterAll(async () => {
-  await chromium?.close();
-  await p?.close();
-});
+afterAll(() => closeBrowserPlatform(p, chromium));
 
 async function signedIn(token: string, operator: string): Promise<Page> {
   if (!chromium) throw new Error("no browser");

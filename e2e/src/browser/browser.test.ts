@@ -1,16 +1,16 @@
 import { TEST_ADMIN_TOKEN } from "@rushgate/testing";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Platform, startPlatform } from "../platform";
+import type { Platform } from "../platform";
 import { waitFor } from "../wait";
 import {
   type Chromium,
+  closeBrowserPlatform,
   DESKTOP,
-  ensureChromium,
   INSTALL_TIMEOUT_MS,
   KOREAN,
-  launchChromium,
   newPerson,
+  startBrowserPlatform,
   text,
 } from "./chromium";
 import { shortWindow } from "./http";
@@ -21,19 +21,12 @@ let missing: string | null = null;
 const people: BrowserContext[] = [];
 
 beforeAll(async () => {
-  missing = ensureChromium();
-  if (missing) {
-    console.warn(`\n${"!".repeat(78)}\n!! BROWSER TESTS SKIPPED: ${missing}\n${"!".repeat(78)}\n`);
-    return;
-  }
-  [p, chromium] = await Promise.all([startPlatform(), launchChromium()]);
+  const started = await startBrowserPlatform();
+  if (typeof started === "string") missing = started;
+  else ({ p, chromium } = started);
 }, INSTALL_TIMEOUT_MS);
 
-afterAll(async () => {
-  for (const person of people) await person.close();
-  await chromium?.close();
-  await p?.close();
-});
+afterAll(() => closeBrowserPlatform(p, chromium, people));
 
 async function person(where?: typeof KOREAN): Promise<Page> {
   if (!chromium) throw new Error("no browser");

@@ -2,14 +2,14 @@ import { join } from "node:path";
 import type { ChangeView } from "@rushgate/api";
 import { TEST_ADMIN_TOKEN } from "@rushgate/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Platform, startPlatform } from "../platform";
+import type { Platform } from "../platform";
 import {
   type Chromium,
-  ensureChromium,
+  closeBrowserPlatform,
   INSTALL_TIMEOUT_MS,
-  launchChromium,
   newPerson,
   signIn,
+  startBrowserPlatform,
   text,
 } from "./chromium";
 
@@ -19,17 +19,11 @@ let chromium: Chromium | undefined;
 let missing: string | null = null;
 
 beforeAll(async () => {
-  missing = ensureChromium();
-  if (missing) {
-    console.warn(`\n!! BROWSER TESTS SKIPPED: ${missing}\n`);
-    return;
-  }
-  [p, chromium] = await Promise.all([startPlatform(), launchChromium()]);
+  const started = await startBrowserPlatform();
+  if (typeof started === "string") missing = started;
+  else ({ p, chromium } = started);
 }, INSTALL_TIMEOUT_MS);
-afterAll(async () => {
-  await chromium?.close();
-  await p?.close();
-});
+afterAll(() => closeBrowserPlatform(p, chromium));
 
 describe("the dashboard's scheduled changes", () => {
   it("previews a ramp as two charts before saving, saves it, lists it and cancels a step", async (ctx) => {

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Platform, type PlatformOptions, startPlatform } from "../platform";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -98,4 +99,31 @@ export async function signIn(page: Page, token: string, operator: string): Promi
   await page.getByLabel("Admin token").fill(token);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+}
+
+/**
+ * A browser test file's platform and Chromium, started together (in its beforeAll). When
+ * Chromium cannot be had, says why, loudly, and returns the reason instead: the file's tests skip.
+ */
+export async function startBrowserPlatform(
+  options?: PlatformOptions,
+): Promise<{ p: Platform; chromium: Chromium } | string> {
+  const missing = ensureChromium();
+  if (missing) {
+    console.warn(`\n${"!".repeat(78)}\n!! BROWSER TESTS SKIPPED: ${missing}\n${"!".repeat(78)}\n`);
+    return missing;
+  }
+  const [p, chromium] = await Promise.all([startPlatform(options), launchChromium()]);
+  return { p, chromium };
+}
+
+/** Closes what startBrowserPlatform started, after the people (browser contexts) a file opened. */
+export async function closeBrowserPlatform(
+  p: Platform | undefined,
+  chromium: Chromium | undefined,
+  people: BrowserContext[] = [],
+): Promise<void> {
+  for (const person of people) await person.close();
+  await chromium?.close();
+  await p?.close();
 }

@@ -1,12 +1,12 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Platform, startPlatform } from "../platform";
+import type { Platform } from "../platform";
 import {
   type Chromium,
-  ensureChromium,
+  closeBrowserPlatform,
   INSTALL_TIMEOUT_MS,
-  launchChromium,
   newPerson,
+  startBrowserPlatform,
   text,
 } from "./chromium";
 import { shortWindow } from "./http";
@@ -18,19 +18,12 @@ let missing: string | null = null;
 const people: BrowserContext[] = [];
 
 beforeAll(async () => {
-  missing = ensureChromium();
-  if (missing) {
-    console.warn(`\n${"!".repeat(78)}\n!! BROWSER TESTS SKIPPED: ${missing}\n${"!".repeat(78)}\n`);
-    return;
-  }
-  [p, chromium] = await Promise.all([startPlatform({ env: { STREAM_TICK_MS: "100" } }), launchChromium()]);
+  const started = await startBrowserPlatform({ env: { STREAM_TICK_MS: "100" } });
+  if (typeof started === "string") missing = started;
+  else ({ p, chromium } = started);
 }, INSTALL_TIMEOUT_MS);
 
-afterAll(async () => {
-  for (const person of people) await person.close();
-  await chromium?.close();
-  await p?.close();
-});
+afterAll(() => closeBrowserPlatform(p, chromium, people));
 
 /** A person whose requests to the queue's API are counted by path ending. */
 async function person(): Promise<{ page: Page; asked: (ending: string) => number }> {

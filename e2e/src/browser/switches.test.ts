@@ -2,14 +2,14 @@ import { join } from "node:path";
 import { TEST_ADMIN_TOKEN } from "@rushgate/testing";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Platform, startPlatform } from "../platform";
+import type { Platform } from "../platform";
 import {
   type Chromium,
-  ensureChromium,
+  closeBrowserPlatform,
   INSTALL_TIMEOUT_MS,
-  launchChromium,
   newPerson,
   signIn,
+  startBrowserPlatform,
   text,
 } from "./chromium";
 import { shortWindow } from "./http";
@@ -25,19 +25,12 @@ const shots = process.env.SCREENSHOTS === "1";
 const shot = (name: string) => ({ path: join(import.meta.dirname, `../../../docs/screenshots/${name}.png`) });
 
 beforeAll(async () => {
-  missing = ensureChromium();
-  if (missing) {
-    console.warn(`\n${"!".repeat(78)}\n!! BROWSER TESTS SKIPPED: ${missing}\n${"!".repeat(78)}\n`);
-    return;
-  }
-  [p, chromium] = await Promise.all([startPlatform(), launchChromium()]);
+  const started = await startBrowserPlatform();
+  if (typeof started === "string") missing = started;
+  else ({ p, chromium } = started);
 }, INSTALL_TIMEOUT_MS);
 
-afterAll(async () => {
-  for (const person of people) await person.close();
-  await chromium?.close();
-  await p?.close();
-});
+afterAll(() => closeBrowserPlatform(p, chromium, people));
 
 async function person(): Promise<Page> {
   if (!chromium) throw new Error("no browser");
