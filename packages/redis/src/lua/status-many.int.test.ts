@@ -1,6 +1,15 @@
 import { createRedisEvent, type RedisFixture, useRedis } from "@rushgate/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { enter, redisNow, schedule, status, statusMany } from "../operations";
+import {
+  enter,
+  enterMany,
+  issueMany,
+  QUEUE_BATCH,
+  redisNow,
+  schedule,
+  status,
+  statusMany,
+} from "../operations";
 
 let fx: RedisFixture;
 beforeEach(async () => {
@@ -45,5 +54,31 @@ describe("status-8.lua for many users at once", () => {
       { kind: "sold_out" },
     ]);
     expect(await statusMany(fx.redis, fx.keys.event(987654), ["a"])).toEqual([{ kind: "not_found" }]);
+  });
+
+  it("takes the largest batch (QUEUE_BATCH users) in one call of each many-user script", async () => {
+    const { id } = await createRedisEvent(fx.redis, fx.keys, {
+      stock: QUEUE_BATCH,
+      runningCapacity: QUEUE_BATCH,
+    });
+    const k = fx.keys.event(id);
+    const users = Array.from({ length: QUEUE_BATCH }, (_, i) => `big-${i}`);
+    const entered = await enterMany(fx.redis, k, users);
+    expect(entered.map((r) => (r.kind === "waiting" ? r.position : r.kind))).toEqual(
+      users.map((_, i) => i + 1),
+    );
+    const polled = await statusMany(fx.redis, k, users);
+    expect(polled.map((r) => (r.kind === "waiting" ? r.position : r.kind))).toEqual(
+      users.map((_, i) => i + 1),
+    );
+    // Admitted all at once, then every one of them issues in one call: the stock goes exactly to 0.
+    await fx.redis.zadd(k.running, ...users.flatMap((u) => [Date.now() + 60_000, u]));
+    const issued = await issueMany(
+      fx.redis,
+      k,
+      users.map((userId) => ({ userId, couponId: `c-${userId}` })),
+    );
+    expect(issued.filter((r) => r.kind === "issued")).toHaveLength(QUEUE_BATCH);
+    expect(await fx.redis.get(k.remaining)).toBe("0");
   });
 });
